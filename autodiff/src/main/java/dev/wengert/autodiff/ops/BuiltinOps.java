@@ -1,0 +1,271 @@
+package dev.wengert.autodiff.ops;
+
+import dev.wengert.autodiff.OpSpec;
+import dev.wengert.autodiff.OpSpec.Sample;
+import dev.wengert.autodiff.Var;
+import dev.wengert.core.DType;
+import dev.wengert.core.Rng;
+import dev.wengert.core.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The table of built-in ops (as PyTorch's derivatives.yaml lists every derivative): name, arity,
+ * summary and the sample applications their gradient checks run on.
+ */
+public final class BuiltinOps {
+
+  private BuiltinOps() {}
+
+  /** Input ranges that keep a function smooth and finite under finite differences. */
+  private enum Domain {
+    ANY,
+    POSITIVE,
+    AWAY_FROM_ZERO,
+    AWAY_FROM_CLAMP_BOUNDS
+  }
+
+  /** Shapes that exercise broadcasting, size-1 dims and scalars. */
+  private static final int[][][] BINARY_SHAPES = {
+    {{2, 3}, {2, 3}},
+    {{3, 1}, {1, 4}},
+    {{2, 1, 3}, {3}},
+    {{4}, {}},
+    {{1}, {2, 2}},
+  };
+
+  private static final int[][] UNARY_SHAPES = {{}, {5}, {2, 3}, {2, 1, 3}};
+
+  public static List<OpSpec> specs() {
+    return List.of(
+        binary("add", "y = a + b with broadcasting; da = sumTo(g), db = sumTo(g)", Ops::add, Domain.ANY, Domain.ANY),
+        binary("sub", "y = a - b with broadcasting; da = sumTo(g), db = -sumTo(g)", Ops::sub, Domain.ANY, Domain.ANY),
+        binary("mul", "y = a * b with broadcasting; da = sumTo(g*b), db = sumTo(g*a)", Ops::mul, Domain.ANY, Domain.ANY),
+        binary("div", "y = a / b with broadcasting; da = sumTo(g/b), db = sumTo(-g*a/b^2)", Ops::div, Domain.ANY, Domain.AWAY_FROM_ZERO),
+        binary("pow", "y = a^b with broadcasting; da = sumTo(g*b*a^(b-1)), db = sumTo(g*y*log a)", Ops::pow, Domain.POSITIVE, Domain.ANY),
+        unary("neg", "y = -x; dx = -g", Ops::neg, Domain.ANY),
+        unary("add_scalar", "y = x + c; dx = g", x -> Ops.addScalar(x, 0.75), Domain.ANY),
+        unary("mul_scalar", "y = c*x; dx = c*g", x -> Ops.mulScalar(x, -1.5), Domain.ANY),
+        unary("pow_scalar", "y = x^c; dx = g*c*x^(c-1)", x -> Ops.pow(x, 2.5), Domain.POSITIVE),
+        unary("exp", "y = exp(x); dx = g*y", Ops::exp, Domain.ANY),
+        unary("log", "y = log(x); dx = g/x", Ops::log, Domain.POSITIVE),
+        unary("sqrt", "y = sqrt(x); dx = g/(2y)", Ops::sqrt, Domain.POSITIVE),
+        unary("abs", "y = |x|; dx = g*sign(x)", Ops::abs, Domain.AWAY_FROM_ZERO),
+        unary("relu", "y = max(x, 0); dx = g*[x > 0]", Ops::relu, Domain.AWAY_FROM_ZERO),
+        unary("sigmoid", "y = 1/(1+exp(-x)); dx = g*y*(1-y)", Ops::sigmoid, Domain.ANY),
+        unary("tanh", "y = tanh(x); dx = g*(1-y^2)", Ops::tanh, Domain.ANY),
+        unary("leaky_relu", "y = x > 0 ? x : s*x; dx = g*(x > 0 ? 1 : s)", x -> Ops.leakyRelu(x, 0.01), Domain.AWAY_FROM_ZERO),
+        unary("elu", "y = x > 0 ? x : a*(exp(x)-1); dx = g*(x > 0 ? 1 : a*exp(x))", x -> Ops.elu(x, 1.3), Domain.AWAY_FROM_ZERO),
+        unary("erf", "y = erf(x); dx = g*2/sqrt(pi)*exp(-x^2)", Ops::erf, Domain.ANY),
+        unary("gelu", "y = x*Phi(x); dx = g*(Phi(x) + x*phi(x))", Ops::gelu, Domain.ANY),
+        unary("softplus", "y = log(1+exp(b*x))/b; dx = g*sigmoid(b*x)", x -> Ops.softplus(x, 2, 20), Domain.ANY),
+        unary("clamp", "y = min(max(x, lo), hi); dx = g*[lo <= x <= hi]", x -> Ops.clamp(x, -0.9, 0.9), Domain.AWAY_FROM_CLAMP_BOUNDS),
+        new OpSpec(
+            "softmax",
+            1,
+            "y = exp(x)/sum(exp(x), dim); dx = y*(g - sum(g*y, dim))",
+            rng ->
+                List.of(
+                    sample("[2,5] dim 1", xs -> Ops.softmax(xs.get(0), 1), random(rng, Domain.ANY, 2, 5)),
+                    sample("[3,2,4] dim 0", xs -> Ops.softmax(xs.get(0), 0), random(rng, Domain.ANY, 3, 2, 4)),
+                    sample("[4] dim -1", xs -> Ops.softmax(xs.get(0), -1), random(rng, Domain.ANY, 4)))),
+        new OpSpec(
+            "log_softmax",
+            1,
+            "y = x - logsumexp(x, dim); dx = g - exp(y)*sum(g, dim)",
+            rng ->
+                List.of(
+                    sample("[2,5] dim 1", xs -> Ops.logSoftmax(xs.get(0), 1), random(rng, Domain.ANY, 2, 5)),
+                    sample("[3,2,4] dim 1", xs -> Ops.logSoftmax(xs.get(0), 1), random(rng, Domain.ANY, 3, 2, 4)))),
+        new OpSpec(
+            "max",
+            1,
+            "y = max(x, dims); dx = g at the first maximal element, 0 elsewhere",
+            rng ->
+                List.of(
+                    sample("all", xs -> Ops.max(xs.get(0), new int[0], false), random(rng, Domain.ANY, 3, 4)),
+                    sample("dim 1 keepDim", xs -> Ops.max(xs.get(0), new int[] {1}, true), random(rng, Domain.ANY, 3, 4)),
+                    sample("dims 0,2", xs -> Ops.max(xs.get(0), new int[] {0, 2}, false), random(rng, Domain.ANY, 2, 3, 4)))),
+        new OpSpec(
+            "min",
+            1,
+            "y = min(x, dims); dx = g at the first minimal element, 0 elsewhere",
+            rng ->
+                List.of(
+                    sample("dim 0", xs -> Ops.min(xs.get(0), new int[] {0}, false), random(rng, Domain.ANY, 3, 4)),
+                    sample("dims 1,2 keepDim", xs -> Ops.min(xs.get(0), new int[] {1, 2}, true), random(rng, Domain.ANY, 2, 3, 4)))),
+        new OpSpec(
+            "slice",
+            1,
+            "y = x[start:end:step] along dim; dx = zeros with g written into the slice",
+            rng ->
+                List.of(
+                    sample("dim 1 [1:4:2]", xs -> Ops.slice(xs.get(0), 1, 1, 4, 2), random(rng, Domain.ANY, 2, 5)),
+                    sample("select dim 0 index 1", xs -> Ops.select(xs.get(0), 0, 1), random(rng, Domain.ANY, 3, 2)))),
+        new OpSpec(
+            "slice_backward",
+            1,
+            "y = zeros(shape) with x written into [start:end:step] along dim; dx = slice(g)",
+            rng ->
+                List.of(
+                    sample(
+                        "into [2,5] dim 1 [0:5:2]",
+                        xs -> new SliceBackward(new int[] {2, 5}, new Slice(1, 0, 5, 2)).apply(xs.get(0)),
+                        random(rng, Domain.ANY, 2, 3)))),
+        new OpSpec(
+            "concat",
+            OpSpec.VARIADIC,
+            "y = concat(x1..xn, dim); dxi = slice of g at xi's place",
+            rng ->
+                List.of(
+                    sample("dim 1", xs -> Ops.concat(1, xs.get(0), xs.get(1)), random(rng, Domain.ANY, 2, 3), random(rng, Domain.ANY, 2, 1)),
+                    sample(
+                        "three along dim 0",
+                        xs -> Ops.concat(0, xs.get(0), xs.get(1), xs.get(2)),
+                        random(rng, Domain.ANY, 1, 2),
+                        random(rng, Domain.ANY, 2, 2),
+                        random(rng, Domain.ANY, 1, 2)),
+                    sample("stack dim 1", xs -> Ops.stack(1, xs.get(0), xs.get(1)), random(rng, Domain.ANY, 2, 3), random(rng, Domain.ANY, 2, 3)))),
+        new OpSpec(
+            "mask_mul",
+            1,
+            "y = x*m for a constant mask m (dropout); dx = g*m",
+            rng ->
+                List.of(
+                    sample(
+                        "dropout p=0.4",
+                        xs -> Ops.dropout(xs.get(0), 0.4, true, new dev.wengert.core.Rng(7)),
+                        random(rng, Domain.ANY, 3, 4)))),
+        new OpSpec(
+            "sum",
+            1,
+            "y = sum(x, dims); dx = expand(g, shape(x))",
+            rng ->
+                List.of(
+                    sample("all dims", xs -> Ops.sum(xs.get(0), new int[0], false), random(rng, Domain.ANY, 2, 3)),
+                    sample("dim 1 keepDim", xs -> Ops.sum(xs.get(0), new int[] {1}, true), random(rng, Domain.ANY, 2, 3, 4)),
+                    sample("dims 0,2", xs -> Ops.sum(xs.get(0), new int[] {0, -1}, false), random(rng, Domain.ANY, 2, 3, 4)))),
+        new OpSpec(
+            "mean",
+            1,
+            "y = mean(x, dims) over n elements; dx = expand(g, shape(x))/n",
+            rng ->
+                List.of(
+                    sample("all dims", xs -> Ops.mean(xs.get(0), new int[0], false), random(rng, Domain.ANY, 2, 3)),
+                    sample("dim 0", xs -> Ops.mean(xs.get(0), new int[] {0}, false), random(rng, Domain.ANY, 3, 2)),
+                    sample("dims 1,2 keepDim", xs -> Ops.mean(xs.get(0), new int[] {1, 2}, true), random(rng, Domain.ANY, 2, 3, 2)))),
+        new OpSpec(
+            "sum_to",
+            1,
+            "y = x summed over broadcast dims down to shape; dx = expand(g, shape(x))",
+            rng ->
+                List.of(
+                    sample("[2,3,4] -> [3,1]", xs -> Ops.sumTo(xs.get(0), new int[] {3, 1}), random(rng, Domain.ANY, 2, 3, 4)),
+                    sample("[2,3] -> []", xs -> Ops.sumTo(xs.get(0), new int[0]), random(rng, Domain.ANY, 2, 3)))),
+        new OpSpec(
+            "expand",
+            1,
+            "y = x broadcast to shape; dx = sumTo(g, shape(x))",
+            rng ->
+                List.of(
+                    sample("[3,1] -> [2,3,4]", xs -> Ops.expand(xs.get(0), new int[] {2, 3, 4}), random(rng, Domain.ANY, 3, 1)),
+                    sample("[] -> [2,2]", xs -> Ops.expand(xs.get(0), new int[] {2, 2}), random(rng, Domain.ANY)))),
+        new OpSpec(
+            "reshape",
+            1,
+            "y = x with a new shape; dx = reshape(g, shape(x))",
+            rng ->
+                List.of(
+                    sample("[2,3,4] -> [4,-1]", xs -> Ops.reshape(xs.get(0), 4, -1), random(rng, Domain.ANY, 2, 3, 4)),
+                    sample("permuted -> [6]", xs -> Ops.reshape(Ops.transpose(xs.get(0), 0, 1), 6), random(rng, Domain.ANY, 2, 3)))),
+        new OpSpec(
+            "permute",
+            1,
+            "y = x with dims reordered; dx = permute(g, inverse order)",
+            rng ->
+                List.of(
+                    sample("(2,0,1)", xs -> Ops.permute(xs.get(0), 2, 0, 1), random(rng, Domain.ANY, 2, 3, 4)),
+                    sample("transpose -1,-2", xs -> Ops.transpose(xs.get(0), -1, -2), random(rng, Domain.ANY, 3, 2)))),
+        new OpSpec(
+            "matmul",
+            2,
+            "y = a @ b with broadcast batch dims; da = sumTo(g @ b^T), db = sumTo(a^T @ g)",
+            rng ->
+                List.of(
+                    sample("[3,4]@[4,2]", xs -> Ops.matmul(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 4, 2)),
+                    sample("[2,1,3,4]@[3,4,2]", xs -> Ops.matmul(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 2, 1, 3, 4), random(rng, Domain.ANY, 3, 4, 2)),
+                    sample("[4]@[4,3]", xs -> Ops.matmul(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 4), random(rng, Domain.ANY, 4, 3)),
+                    sample("[3,4]@[4]", xs -> Ops.matmul(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 4)),
+                    sample("[4]@[4]", xs -> Ops.matmul(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 4), random(rng, Domain.ANY, 4)))),
+        new OpSpec(
+            "where",
+            2,
+            "y = c ? a : b with broadcasting; da = sumTo(where(c, g, 0)), db = sumTo(where(c, 0, g))",
+            rng -> {
+              Tensor condition = Tensor.randint(rng, DType.FLOAT64, 0, 2, 3, 4);
+              return List.of(
+                  sample("[3,4] ? [3,4] : [4]", xs -> Ops.where(condition, xs.get(0), xs.get(1)), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 4)),
+                  sample("[3,4] ? [] : [3,1]", xs -> Ops.where(condition, xs.get(0), xs.get(1)), random(rng, Domain.ANY), random(rng, Domain.ANY, 3, 1)));
+            }));
+  }
+
+  private static OpSpec unary(String name, String summary, UnaryOperator<Var> op, Domain domain) {
+    return new OpSpec(
+        name,
+        1,
+        summary,
+        rng -> {
+          List<Sample> samples = new ArrayList<>();
+          for (int[] shape : UNARY_SHAPES) {
+            samples.add(sample(java.util.Arrays.toString(shape), xs -> op.apply(xs.get(0)), random(rng, domain, shape)));
+          }
+          return samples;
+        });
+  }
+
+  private static OpSpec binary(
+      String name, String summary, BinaryOperator<Var> op, Domain domainA, Domain domainB) {
+    return new OpSpec(
+        name,
+        2,
+        summary,
+        rng -> {
+          List<Sample> samples = new ArrayList<>();
+          for (int[][] shapes : BINARY_SHAPES) {
+            samples.add(
+                sample(
+                    java.util.Arrays.toString(shapes[0]) + " with " + java.util.Arrays.toString(shapes[1]),
+                    xs -> op.apply(xs.get(0), xs.get(1)),
+                    random(rng, domainA, shapes[0]),
+                    random(rng, domainB, shapes[1])));
+          }
+          return samples;
+        });
+  }
+
+  private static Sample sample(String description, Function<List<Var>, Var> fn, Var... inputs) {
+    return new Sample(description, fn, List.of(inputs));
+  }
+
+  /** A float64 parameter with values drawn for {@code domain}. */
+  private static Var random(Rng rng, Domain domain, int... shape) {
+    Tensor t = Tensor.randn(rng, DType.FLOAT64, shape);
+    switch (domain) {
+      case POSITIVE:
+        t = t.abs().add(0.5);
+        break;
+      case AWAY_FROM_ZERO:
+        t = t.map(v -> v >= 0 ? v + 0.2 : v - 0.2);
+        break;
+      case AWAY_FROM_CLAMP_BOUNDS:
+        t = t.map(v -> Math.abs(Math.abs(v) - 0.9) < 0.05 ? v * 1.2 : v);
+        break;
+      default:
+        break;
+    }
+    return Var.parameter(t);
+  }
+}

@@ -1,0 +1,270 @@
+package dev.wengert.autodiff.ops;
+
+import dev.wengert.autodiff.Var;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+import java.util.Arrays;
+
+/**
+ * The differentiable operations, as functions of {@link Var}s (the fluent methods on {@code Var}
+ * call these). Each one applies its op class, which holds the forward and the Jacobian rule side
+ * by side; see {@link OpRegistry} for the list.
+ */
+public final class Ops {
+
+  private Ops() {}
+
+  public static Var add(Var a, Var b) {
+    return Add.INSTANCE.apply(a, b);
+  }
+
+  public static Var sub(Var a, Var b) {
+    return Sub.INSTANCE.apply(a, b);
+  }
+
+  public static Var mul(Var a, Var b) {
+    return Mul.INSTANCE.apply(a, b);
+  }
+
+  public static Var div(Var a, Var b) {
+    return Div.INSTANCE.apply(a, b);
+  }
+
+  public static Var neg(Var x) {
+    return Neg.INSTANCE.apply(x);
+  }
+
+  public static Var addScalar(Var x, double c) {
+    return new AddScalar(c).apply(x);
+  }
+
+  public static Var mulScalar(Var x, double c) {
+    return new MulScalar(c).apply(x);
+  }
+
+  public static Var pow(Var x, double exponent) {
+    return new PowScalar(exponent).apply(x);
+  }
+
+  public static Var pow(Var base, Var exponent) {
+    return Pow.INSTANCE.apply(base, exponent);
+  }
+
+  public static Var exp(Var x) {
+    return Exp.INSTANCE.apply(x);
+  }
+
+  public static Var log(Var x) {
+    return Log.INSTANCE.apply(x);
+  }
+
+  public static Var sqrt(Var x) {
+    return Sqrt.INSTANCE.apply(x);
+  }
+
+  public static Var abs(Var x) {
+    return Abs.INSTANCE.apply(x);
+  }
+
+  public static Var relu(Var x) {
+    return Relu.INSTANCE.apply(x);
+  }
+
+  public static Var sigmoid(Var x) {
+    return Sigmoid.INSTANCE.apply(x);
+  }
+
+  public static Var tanh(Var x) {
+    return Tanh.INSTANCE.apply(x);
+  }
+
+  /** Sum over {@code dims} (all when empty). */
+  public static Var sum(Var x, int[] dims, boolean keepDim) {
+    return new Sum(dims, keepDim).apply(x);
+  }
+
+  /** Mean over {@code dims} (all when empty). */
+  public static Var mean(Var x, int[] dims, boolean keepDim) {
+    return new Mean(dims, keepDim).apply(x);
+  }
+
+  /** Sums {@code x} down to {@code shape} (undoing a broadcast); {@code x} itself when it has that shape. */
+  public static Var sumTo(Var x, int[] shape) {
+    return Arrays.equals(x.shape(), shape) ? x : new SumTo(shape).apply(x);
+  }
+
+  /** Broadcasts {@code x} to {@code shape}; {@code x} itself when it has that shape. */
+  public static Var expand(Var x, int[] shape) {
+    return Arrays.equals(x.shape(), shape) ? x : new Expand(shape).apply(x);
+  }
+
+  public static Var reshape(Var x, int... shape) {
+    return Arrays.equals(x.shape(), shape) ? x : new Reshape(shape).apply(x);
+  }
+
+  public static Var permute(Var x, int... order) {
+    return new Permute(order).apply(x);
+  }
+
+  /** Swaps dims {@code d0} and {@code d1}. */
+  public static Var transpose(Var x, int d0, int d1) {
+    int[] shape = x.shape();
+    int a = Shapes.normalizeDim("transpose", d0, shape);
+    int b = Shapes.normalizeDim("transpose", d1, shape);
+    int[] order = new int[shape.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    order[a] = b;
+    order[b] = a;
+    return permute(x, order);
+  }
+
+  /**
+   * Matrix product with NumPy's rules: batch dims broadcast, and a 1-D operand is promoted to a
+   * row (left) or column (right) vector and that dim removed from the result.
+   */
+  public static Var matmul(Var a, Var b) {
+    if (a.rank() >= 2 && b.rank() >= 2) {
+      return MatMul.INSTANCE.apply(a, b);
+    }
+    if (a.rank() == 0 || b.rank() == 0) {
+      throw new IllegalArgumentException(
+          "matmul: both operands need at least 1 dim, got shapes " + Shapes.format(a.shape()) + " and "
+              + Shapes.format(b.shape()));
+    }
+    Var left = a.rank() == 1 ? reshape(a, 1, a.size(0)) : a;
+    Var right = b.rank() == 1 ? reshape(b, b.size(0), 1) : b;
+    Var product = MatMul.INSTANCE.apply(left, right);
+    int[] shape = product.shape();
+    int rank = shape.length;
+    int[] out = Arrays.copyOf(shape, rank - (a.rank() == 1 ? 1 : 0) - (b.rank() == 1 ? 1 : 0));
+    if (a.rank() == 1 && b.rank() != 1) {
+      out[out.length - 1] = shape[rank - 1];
+    }
+    return reshape(product, out);
+  }
+
+  /** {@code condition != 0 ? a : b} elementwise, with all three broadcast together. */
+  public static Var where(Tensor condition, Var a, Var b) {
+    return new Where(condition).apply(a, b);
+  }
+
+  public static Var leakyRelu(Var x, double negativeSlope) {
+    return new LeakyRelu(negativeSlope).apply(x);
+  }
+
+  public static Var elu(Var x, double alpha) {
+    return new Elu(alpha).apply(x);
+  }
+
+  public static Var erf(Var x) {
+    return Erf.INSTANCE.apply(x);
+  }
+
+  /** GELU with the exact normal CDF (PyTorch's default {@code approximate='none'}). */
+  public static Var gelu(Var x) {
+    return Gelu.INSTANCE.apply(x);
+  }
+
+  /** {@code log(1 + exp(βx))/β}, linear above {@code threshold} (PyTorch's defaults: β = 1, threshold = 20). */
+  public static Var softplus(Var x, double beta, double threshold) {
+    return new Softplus(beta, threshold).apply(x);
+  }
+
+  public static Var softmax(Var x, int dim) {
+    return new Softmax(dim).apply(x);
+  }
+
+  public static Var logSoftmax(Var x, int dim) {
+    return new LogSoftmax(dim).apply(x);
+  }
+
+  public static Var clamp(Var x, double min, double max) {
+    return new Clamp(min, max).apply(x);
+  }
+
+  /** Maximum over {@code dims} (all when empty); the gradient goes to the first maximal element. */
+  public static Var max(Var x, int[] dims, boolean keepDim) {
+    return new MaxReduce(dims, keepDim, true).apply(x);
+  }
+
+  /** Minimum over {@code dims} (all when empty); the gradient goes to the first minimal element. */
+  public static Var min(Var x, int[] dims, boolean keepDim) {
+    return new MaxReduce(dims, keepDim, false).apply(x);
+  }
+
+  /** Elements {@code start, start+step, …} below {@code end} along {@code dim}. */
+  public static Var slice(Var x, int dim, int start, int end, int step) {
+    return new Slice(dim, start, end, step).apply(x);
+  }
+
+  /** {@code length} elements along {@code dim} from {@code start}. */
+  public static Var narrow(Var x, int dim, int start, int length) {
+    return slice(x, dim, start, start + length, 1);
+  }
+
+  /** Index {@code index} along {@code dim}, with that dim removed. */
+  public static Var select(Var x, int dim, int index) {
+    int[] shape = x.shape();
+    int d = Shapes.normalizeDim("select", dim, shape);
+    int i = index < 0 ? index + shape[d] : index;
+    int[] out = new int[shape.length - 1];
+    for (int k = 0, j = 0; k < shape.length; k++) {
+      if (k != d) {
+        out[j++] = shape[k];
+      }
+    }
+    return reshape(slice(x, d, i, i + 1, 1), out);
+  }
+
+  /** Joins the inputs along an existing dim. */
+  public static Var concat(int dim, Var... xs) {
+    if (xs.length == 0) {
+      throw new IllegalArgumentException("concat: no inputs");
+    }
+    return new Concat(dim).apply(xs);
+  }
+
+  /** Joins the inputs along a new dim {@code dim}. */
+  public static Var stack(int dim, Var... xs) {
+    if (xs.length == 0) {
+      throw new IllegalArgumentException("stack: no inputs");
+    }
+    Var[] expanded = new Var[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      int[] shape = xs[i].shape();
+      int d = dim < 0 ? dim + shape.length + 1 : dim;
+      if (d < 0 || d > shape.length) {
+        throw new IllegalArgumentException("stack: dim " + dim + " is out of range for shape " + Shapes.format(shape));
+      }
+      int[] withOne = new int[shape.length + 1];
+      for (int k = 0, j = 0; k < withOne.length; k++) {
+        withOne[k] = k == d ? 1 : shape[j++];
+      }
+      expanded[i] = reshape(xs[i], withOne);
+    }
+    return concat(dim < 0 ? dim + xs[0].rank() + 1 : dim, expanded);
+  }
+
+  /** {@code x · mask} for a constant mask, e.g. dropout's scaled keep-mask. */
+  public static Var maskMul(Var x, Tensor mask) {
+    return new MaskMul(mask).apply(x);
+  }
+
+  /**
+   * Inverted dropout: in training, zeroes each element with probability {@code p} and scales the
+   * rest by {@code 1/(1-p)}, so evaluation needs no rescaling; the identity when not training.
+   */
+  public static Var dropout(Var x, double p, boolean training, dev.wengert.core.Rng rng) {
+    if (!(p >= 0 && p < 1)) {
+      throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
+    }
+    if (!training || p == 0) {
+      return x;
+    }
+    double scale = 1 / (1 - p);
+    Tensor mask = Tensor.rand(rng, x.dtype(), x.shape()).map(u -> u >= p ? scale : 0);
+    return maskMul(x, mask);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.wengert.core.kernels;
+
+/**
+ * The hot loops of Wengert behind one interface, with two implementations chosen once at startup
+ * (as Lucene's {@code VectorizationProvider} does): one on the JDK's Vector API, sized from {@code
+ * FloatVector.SPECIES_PREFERRED}, and a scalar one used when the {@code jdk.incubator.vector}
+ * module is absent or {@code -Dwengert.kernels=scalar} is set. {@code -Dwengert.vector.bits=128|256|512}
+ * forces a vector width, so tests can run every width on any machine.
+ *
+ * <p>Arrays are addressed as in BLAS: an offset into a flat array plus a leading dimension (row
+ * stride) for matrices. Implementations never allocate inside their loops and give bit-identical
+ * results for any thread count.
+ */
+public interface Kernels {
+
+  /** The implementation chosen for this JVM. */
+  static Kernels get() {
+    return KernelsProvider.INSTANCE;
+  }
+
+  /** A short description, e.g. {@code vector (512-bit, 16 float lanes)} or {@code scalar}. */
+  String description();
+
+  /**
+   * {@code C = alpha * op(A) * op(B) + beta * C} in float32, where {@code op(X)} is {@code X} or its
+   * transpose. {@code op(A)} is {@code m x k}, {@code op(B)} is {@code k x n}, {@code C} is {@code m
+   * x n}; all are row-major with the given leading dimensions (so {@code A} is stored {@code k x m}
+   * when {@code transA}). With {@code beta == 0}, {@code C} is not read (NaNs in it do not
+   * propagate). Uses {@link dev.wengert.core.Parallel} threads with a fixed partition.
+   */
+  void sgemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOffset,
+      int lda,
+      float[] b,
+      int bOffset,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOffset,
+      int ldc);
+
+  /** {@link #sgemm} in float64. */
+  void dgemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      double[] a,
+      int aOffset,
+      int lda,
+      double[] b,
+      int bOffset,
+      int ldb,
+      double beta,
+      double[] c,
+      int cOffset,
+      int ldc);
+
+  /** {@code y[i] += alpha * x[i]} for {@code i < n}. */
+  void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+  /** {@code out[i] = x[i] + y[i]} for {@code i < n}. */
+  void add(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
+
+  /** {@code out[i] = x[i] * y[i]} for {@code i < n}. */
+  void mul(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
+
+  /** {@code out[i] = max(x[i], 0)} for {@code i < n} (NaN stays NaN). */
+  void relu(int n, float[] x, int xOffset, float[] out, int outOffset);
+
+  /**
+   * Sum of {@code x[offset .. offset+n)}, accumulated in float64 in a fixed order that depends only
+   * on {@code n} (never on threads or vector width), so it is reproducible everywhere.
+   */
+  double sum(int n, float[] x, int offset);
+}

@@ -1,0 +1,282 @@
+package dev.wengert.core.kernels;
+
+import dev.wengert.core.Parallel;
+
+/**
+ * The plain-Java kernels: used when the Vector API is unavailable or {@code -Dwengert.kernels=scalar}
+ * is set, and by {@link VectorKernels} for products too small to be worth packing.
+ *
+ * <p>GEMM is blocked for the caches ({@value #KC} deep, {@value #NC} wide blocks of {@code op(B)},
+ * packed row-major when {@code B} is transposed) and walks each row of {@code C} as {@code c[i, :]
+ * += alpha*a[i, p] * b[p, :]}, an inner loop the JIT auto-vectorises. Threads split the rows of
+ * {@code C}; every element is accumulated in the same order whatever the thread count.
+ */
+final class ScalarKernels implements Kernels {
+
+  /** Depth of one block of {@code op(B)}. */
+  static final int KC = 256;
+  /** Width of one block of {@code op(B)}; {@code KC x NC} floats stay in L2. */
+  static final int NC = 1024;
+  /** Minimum multiply-adds per thread before a GEMM is split across threads. */
+  private static final long MIN_FMAS_PER_THREAD = 1L << 20;
+  /** Minimum elements per thread before an elementwise loop is split across threads. */
+  static final int ELEMENTWISE_GRAIN = 1 << 16;
+
+  ScalarKernels() {}
+
+  @Override
+  public String description() {
+    return "scalar";
+  }
+
+  // ---------------------------------------------------------------------------------- GEMM
+
+  @Override
+  public void sgemm(
+      boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    checkGemm(m, n, k);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0 || alpha == 0f) {
+      scale(m, n, beta, c, cOff, ldc);
+      return;
+    }
+    Parallel.forRange(
+        m,
+        rowGrain(n, k),
+        (i0, i1) ->
+            sgemmRows(transA, transB, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+                cOff, ldc));
+  }
+
+  /** Rows {@code [i0, i1)} of {@link #sgemm} on the calling thread ({@code k > 0}). */
+  static void sgemmRows(
+      boolean transA, boolean transB, int i0, int i1, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+      float beta, float[] c, int cOff, int ldc) {
+    for (int jc = 0; jc < n; jc += NC) {
+      int cols = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int depth = Math.min(KC, k - pc);
+        // View of op(B)[pc:pc+depth, jc:jc+cols] with contiguous rows.
+        float[] bb = b;
+        int bBase = bOff + pc * ldb + jc;
+        int bStride = ldb;
+        if (transB) {
+          bb = ScratchBuffers.get().floats(ScratchBuffers.Buffer.B, depth * cols);
+          for (int j = 0; j < cols; j++) {
+            int src = bOff + (jc + j) * ldb + pc;
+            for (int p = 0; p < depth; p++) {
+              bb[p * cols + j] = b[src + p];
+            }
+          }
+          bBase = 0;
+          bStride = cols;
+        }
+        for (int i = i0; i < i1; i++) {
+          int ci = cOff + i * ldc + jc;
+          if (pc == 0) {
+            scaleRow(cols, beta, c, ci);
+          }
+          for (int p = 0; p < depth; p++) {
+            float aip = alpha * (transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p]);
+            int bi = bBase + p * bStride;
+            for (int j = 0; j < cols; j++) {
+              c[ci + j] += aip * bb[bi + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void dgemm(
+      boolean transA, boolean transB, int m, int n, int k, double alpha,
+      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+      double beta, double[] c, int cOff, int ldc) {
+    checkGemm(m, n, k);
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0 || alpha == 0d) {
+      scale(m, n, beta, c, cOff, ldc);
+      return;
+    }
+    Parallel.forRange(
+        m,
+        rowGrain(n, k),
+        (i0, i1) ->
+            dgemmRows(transA, transB, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c,
+                cOff, ldc));
+  }
+
+  /** {@link #sgemmRows} in float64. */
+  static void dgemmRows(
+      boolean transA, boolean transB, int i0, int i1, int n, int k, double alpha,
+      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+      double beta, double[] c, int cOff, int ldc) {
+    for (int jc = 0; jc < n; jc += NC) {
+      int cols = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int depth = Math.min(KC, k - pc);
+        double[] bb = b;
+        int bBase = bOff + pc * ldb + jc;
+        int bStride = ldb;
+        if (transB) {
+          bb = ScratchBuffers.get().doubles(ScratchBuffers.Buffer.B, depth * cols);
+          for (int j = 0; j < cols; j++) {
+            int src = bOff + (jc + j) * ldb + pc;
+            for (int p = 0; p < depth; p++) {
+              bb[p * cols + j] = b[src + p];
+            }
+          }
+          bBase = 0;
+          bStride = cols;
+        }
+        for (int i = i0; i < i1; i++) {
+          int ci = cOff + i * ldc + jc;
+          if (pc == 0) {
+            scaleRow(cols, beta, c, ci);
+          }
+          for (int p = 0; p < depth; p++) {
+            double aip =
+                alpha * (transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p]);
+            int bi = bBase + p * bStride;
+            for (int j = 0; j < cols; j++) {
+              c[ci + j] += aip * bb[bi + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static void checkGemm(int m, int n, int k) {
+    if (m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException(
+          "gemm dimensions must be >= 0, got m=" + m + " n=" + n + " k=" + k);
+    }
+  }
+
+  private static int rowGrain(int n, int k) {
+    return (int) Math.max(1, MIN_FMAS_PER_THREAD / Math.max(1, (long) n * k));
+  }
+
+  /** {@code C = beta * C} ({@code C = 0} without reading it when {@code beta == 0}). */
+  static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      scaleRow(n, beta, c, cOff + i * ldc);
+    }
+  }
+
+  static void scale(int m, int n, double beta, double[] c, int cOff, int ldc) {
+    for (int i = 0; i < m; i++) {
+      scaleRow(n, beta, c, cOff + i * ldc);
+    }
+  }
+
+  private static void scaleRow(int n, float beta, float[] c, int off) {
+    if (beta == 0f) {
+      java.util.Arrays.fill(c, off, off + n, 0f);
+    } else if (beta != 1f) {
+      for (int j = 0; j < n; j++) {
+        c[off + j] *= beta;
+      }
+    }
+  }
+
+  private static void scaleRow(int n, double beta, double[] c, int off) {
+    if (beta == 0d) {
+      java.util.Arrays.fill(c, off, off + n, 0d);
+    } else if (beta != 1d) {
+      for (int j = 0; j < n; j++) {
+        c[off + j] *= beta;
+      }
+    }
+  }
+
+  // --------------------------------------------------------------------------- elementwise
+
+  @Override
+  public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    Parallel.forRange(
+        n,
+        ELEMENTWISE_GRAIN,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+          }
+        });
+  }
+
+  @Override
+  public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+    Parallel.forRange(
+        n,
+        ELEMENTWISE_GRAIN,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            out[outOff + i] = x[xOff + i] + y[yOff + i];
+          }
+        });
+  }
+
+  @Override
+  public void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+    Parallel.forRange(
+        n,
+        ELEMENTWISE_GRAIN,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            out[outOff + i] = x[xOff + i] * y[yOff + i];
+          }
+        });
+  }
+
+  @Override
+  public void relu(int n, float[] x, int xOff, float[] out, int outOff) {
+    Parallel.forRange(
+        n,
+        ELEMENTWISE_GRAIN,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            out[outOff + i] = Math.max(x[xOff + i], 0f);
+          }
+        });
+  }
+
+  @Override
+  public double sum(int n, float[] x, int offset) {
+    return sumFixedOrder(n, x, offset);
+  }
+
+  /**
+   * The fixed-order float64 sum shared by all implementations: eight running sums over the
+   * elements {@code i} with {@code i % 8 == lane} of the whole blocks of eight, combined pairwise,
+   * then the tail added in order. Eight independent chains keep the adder busy.
+   */
+  static double sumFixedOrder(int n, float[] x, int offset) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int blocks = n & ~7;
+    for (int i = 0; i < blocks; i += 8) {
+      int o = offset + i;
+      s0 += x[o];
+      s1 += x[o + 1];
+      s2 += x[o + 2];
+      s3 += x[o + 3];
+      s4 += x[o + 4];
+      s5 += x[o + 5];
+      s6 += x[o + 6];
+      s7 += x[o + 7];
+    }
+    double total = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    for (int i = blocks; i < n; i++) {
+      total += x[offset + i];
+    }
+    return total;
+  }
+}

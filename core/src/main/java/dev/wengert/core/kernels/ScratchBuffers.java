@@ -1,0 +1,55 @@
+package dev.wengert.core.kernels;
+
+/**
+ * Per-thread scratch arrays for GEMM packing. Each thread gets its own set, allocated on first use
+ * and grown (never shrunk) when a call needs more, so steady-state calls allocate nothing. A buffer
+ * is only used from the start to the end of one kernel call on its thread (and, for {@link
+ * Buffer#SHARED}, by the workers that call waits for).
+ */
+final class ScratchBuffers {
+
+  /** The buffers of one thread. */
+  enum Buffer {
+    /** An operand packed by all threads of a call, owned by the calling thread. */
+    SHARED,
+    /** A thread's own packed block of {@code A}. */
+    A,
+    /** A thread's own packed block of {@code B}. */
+    B,
+    /** One micro-kernel tile. */
+    TILE
+  }
+
+  private static final ThreadLocal<ScratchBuffers> LOCAL =
+      ThreadLocal.withInitial(ScratchBuffers::new);
+
+  private final float[][] floats = new float[Buffer.values().length][0];
+  private final double[][] doubles = new double[Buffer.values().length][0];
+
+  private ScratchBuffers() {}
+
+  /** The calling thread's buffers. */
+  static ScratchBuffers get() {
+    return LOCAL.get();
+  }
+
+  /** The float buffer {@code which}, at least {@code size} long. */
+  float[] floats(Buffer which, int size) {
+    float[] buffer = floats[which.ordinal()];
+    if (buffer.length < size) {
+      buffer = new float[size];
+      floats[which.ordinal()] = buffer;
+    }
+    return buffer;
+  }
+
+  /** The double buffer {@code which}, at least {@code size} long. */
+  double[] doubles(Buffer which, int size) {
+    double[] buffer = doubles[which.ordinal()];
+    if (buffer.length < size) {
+      buffer = new double[size];
+      doubles[which.ordinal()] = buffer;
+    }
+    return buffer;
+  }
+}
