@@ -42,7 +42,7 @@ public final class Functional {
     Var output = f.apply(input);
     checkArgument(
         output.value().numel() == 1,
-        "hessian: f must return a scalar, got shape %s", Shapes.format(output.shape()));
+        "hessian: f must return a scalar, got shape %s", Shapes.lazy(output.shape()));
     int n = input.value().numel();
     DMatrixRMaj hessian = new DMatrixRMaj(n, n);
     if (!output.requiresGrad()) {

@@ -116,7 +116,7 @@ public final class Var {
     checkArgument(
         newGrad == null || java.util.Arrays.equals(newGrad.shape(), shape()),
         "setGrad: gradient shape %s does not match var shape %s",
-        newGrad == null ? "" : Shapes.format(newGrad.shape()), Shapes.format(shape()));
+        newGrad == null ? "" : Shapes.lazy(newGrad.shape()), Shapes.lazy(shape()));
     grad = newGrad;
   }
 
@@ -176,7 +176,7 @@ public final class Var {
         checkArgument(
             java.util.Arrays.equals(replaced.shape(), g.shape()),
             "a gradient hook returned shape %s for a var of shape %s",
-            Shapes.format(replaced.shape()), Shapes.format(g.shape()));
+            Shapes.lazy(replaced.shape()), Shapes.lazy(g.shape()));
         g = replaced;
       }
     }
@@ -196,7 +196,7 @@ public final class Var {
     checkArgument(
         value.numel() == 1,
         "backward: output of shape %s is not a scalar; pass a seed gradient of the same shape",
-        Shapes.format(shape()));
+        Shapes.lazy(shape()));
     backward(constant(Tensor.ones(value.dtype(), value.shape())), false, false);
   }
 
@@ -273,6 +273,14 @@ public final class Var {
 
   public Var sigmoid() {
     return Ops.sigmoid(this);
+  }
+
+  public Var sin() {
+    return Ops.sin(this);
+  }
+
+  public Var cos() {
+    return Ops.cos(this);
   }
 
   public Var tanh() {

@@ -13,6 +13,10 @@ final class Elementwise {
 
   /** {@code out = f(in)}, where {@code in} already has {@code out}'s shape (it may be {@code out}). */
   static void unary(Tensor in, Tensor out, DoubleUnaryOperator f) {
+    if (out.numel < Tensor.PARALLEL_GRAIN && in.isContiguous() && out.isContiguous()) {
+      unaryContiguous(in, out, f);
+      return;
+    }
     StridedLoop loop = StridedLoop.of(out.shape, new int[] {out.offset, in.offset}, out.strides, in.strides);
     int so = loop.innerStride(0);
     int si = loop.innerStride(1);
@@ -34,6 +38,30 @@ final class Elementwise {
             }
           }
         });
+  }
+
+  /** The common case of small contiguous operands, without loop set-up or threads. */
+  private static void unaryContiguous(Tensor in, Tensor out, DoubleUnaryOperator f) {
+    int n = out.numel;
+    int i = in.offset;
+    int o = out.offset;
+    float[] outF = out.storage.floats;
+    float[] inF = in.storage.floats;
+    if (outF != null && inF != null) {
+      for (int k = 0; k < n; k++) {
+        outF[o + k] = (float) f.applyAsDouble(inF[i + k]);
+      }
+    } else if (outF == null && inF == null) {
+      double[] outD = out.storage.doubles;
+      double[] inD = in.storage.doubles;
+      for (int k = 0; k < n; k++) {
+        outD[o + k] = f.applyAsDouble(inD[i + k]);
+      }
+    } else {
+      for (int k = 0; k < n; k++) {
+        write(out, o + k, f.applyAsDouble(read(in, i + k)));
+      }
+    }
   }
 
   /** {@code out = in} with dtype conversion, where {@code in} already has {@code out}'s shape. */
@@ -76,6 +104,15 @@ final class Elementwise {
 
   /** {@code out = f(a, b)} with {@code a} and {@code b} broadcast to {@code out}'s shape. */
   static void binary(Tensor a, Tensor b, Tensor out, DoubleBinaryOperator f) {
+    if (out.numel < Tensor.PARALLEL_GRAIN
+        && java.util.Arrays.equals(a.shape, out.shape)
+        && java.util.Arrays.equals(b.shape, out.shape)
+        && a.isContiguous()
+        && b.isContiguous()
+        && out.isContiguous()) {
+      binaryContiguous(a, b, out, f);
+      return;
+    }
     Tensor ea = a.expand(out.shape);
     Tensor eb = b.expand(out.shape);
     StridedLoop loop =
@@ -106,6 +143,29 @@ final class Elementwise {
             }
           }
         });
+  }
+
+  /** The common case of small same-shape contiguous operands, without loop set-up or threads. */
+  private static void binaryContiguous(Tensor a, Tensor b, Tensor out, DoubleBinaryOperator f) {
+    int n = out.numel;
+    int i = a.offset;
+    int j = b.offset;
+    int o = out.offset;
+    if (out.storage.floats != null) {
+      float[] outF = out.storage.floats;
+      float[] aF = a.storage.floats;
+      float[] bF = b.storage.floats;
+      for (int k = 0; k < n; k++) {
+        outF[o + k] = (float) f.applyAsDouble(aF[i + k], bF[j + k]);
+      }
+    } else {
+      double[] outD = out.storage.doubles;
+      double[] aD = a.storage.doubles;
+      double[] bD = b.storage.doubles;
+      for (int k = 0; k < n; k++) {
+        outD[o + k] = f.applyAsDouble(aD[i + k], bD[j + k]);
+      }
+    }
   }
 
   /** {@code out = condition != 0 ? a : b}, all three already of {@code out}'s shape and dtype. */

@@ -59,14 +59,14 @@ public final class Padding {
     checkNotNull(mode, "mode");
     int[] shape = inputShape.clone();
     for (int s : shape) {
-      checkArgument(s >= 0, "padBackward: negative size in input shape %s", Shapes.format(shape));
+      checkArgument(s >= 0, "padBackward: negative size in input shape %s", Shapes.lazy(shape));
     }
     int[] outShape = paddedShape("padBackward", shape, top, bottom, left, right, mode);
     int[] gradShape = gradOut.shape();
     checkArgument(
         Arrays.equals(gradShape, outShape),
         "padBackward: gradient shape %s does not match the padded shape %s of input shape %s",
-        Shapes.format(gradShape), Shapes.format(outShape), Shapes.format(shape));
+        Shapes.lazy(gradShape), Shapes.lazy(outShape), Shapes.lazy(shape));
     Tensor g = gradOut.contiguous();
     Tensor gradIn = Tensor.zeros(gradOut.dtype(), shape);
     Plan plan = new Plan(shape, outShape, top, left, mode);
@@ -112,7 +112,7 @@ public final class Padding {
       String op, int[] shape, int top, int bottom, int left, int right, PaddingMode mode) {
     checkArgument(
         shape.length >= 2,
-        "%s: input must have rank >= 2 (..., height, width), got shape %s", op, Shapes.format(shape));
+        "%s: input must have rank >= 2 (..., height, width), got shape %s", op, Shapes.lazy(shape));
     checkArgument(top >= 0, "%s: top padding must be >= 0, got %s", op, top);
     checkArgument(bottom >= 0, "%s: bottom padding must be >= 0, got %s", op, bottom);
     checkArgument(left >= 0, "%s: left padding must be >= 0, got %s", op, left);
@@ -127,7 +127,7 @@ public final class Padding {
     long outWidth = (long) width + left + right;
     checkArgument(
         outHeight <= Integer.MAX_VALUE && outWidth <= Integer.MAX_VALUE,
-        "%s: padded size %sx%s is too large (shape %s)", op, outHeight, outWidth, Shapes.format(shape));
+        "%s: padded size %sx%s is too large (shape %s)", op, outHeight, outWidth, Shapes.lazy(shape));
     int[] out = shape.clone();
     out[out.length - 2] = (int) outHeight;
     out[out.length - 1] = (int) outWidth;
@@ -141,17 +141,17 @@ public final class Padding {
       case REPLICATE:
         checkArgument(
             pad == 0 || size > 0,
-            "%s: replicate padding %s needs a non-empty input %s (shape %s)", op, pad, axis, Shapes.format(shape));
+            "%s: replicate padding %s needs a non-empty input %s (shape %s)", op, pad, axis, Shapes.lazy(shape));
         return;
       case REFLECT:
         checkArgument(
             pad == 0 || pad < size,
-            "%s: reflect padding %s must be < input %s %s (shape %s)", op, pad, axis, size, Shapes.format(shape));
+            "%s: reflect padding %s must be < input %s %s (shape %s)", op, pad, axis, size, Shapes.lazy(shape));
         return;
       case CIRCULAR:
         checkArgument(
             pad == 0 || (pad <= size && size > 0),
-            "%s: circular padding %s must be <= input %s %s (shape %s)", op, pad, axis, size, Shapes.format(shape));
+            "%s: circular padding %s must be <= input %s %s (shape %s)", op, pad, axis, size, Shapes.lazy(shape));
         return;
       default:
         throw new AssertionError(mode);

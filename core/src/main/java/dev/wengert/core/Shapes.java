@@ -47,6 +47,19 @@ public final class Shapes {
   }
 
   /**
+   * A shape that formats itself only when printed: for Guava's {@code checkArgument} messages, so
+   * that a passing check builds no string on the hot path.
+   */
+  public static Object lazy(int... shape) {
+    return new Object() {
+      @Override
+      public String toString() {
+        return format(shape);
+      }
+    };
+  }
+
+  /**
    * A possibly negative dim index resolved against {@code rank}, or an error naming the op, e.g.
    * {@code sum: dim 3 is out of range for shape [2,3] (rank 2)}.
    */

@@ -43,7 +43,7 @@ public final class Tensor {
 
   private static Tensor fresh(DType dtype, int[] shape) {
     for (int s : shape) {
-      checkArgument(s >= 0, "negative size in shape %s", Shapes.format(shape));
+      checkArgument(s >= 0, "negative size in shape %s", Shapes.lazy(shape));
     }
     int[] copy = shape.clone();
     return new Tensor(
@@ -114,7 +114,7 @@ public final class Tensor {
   public static Tensor of(float[] data, int... shape) {
     checkArgument(
         Shapes.numel(shape) == data.length,
-        "of: %s values do not fill shape %s (%s elements)", data.length, Shapes.format(shape), Shapes.numel(shape));
+        "of: %s values do not fill shape %s (%s elements)", data.length, Shapes.lazy(shape), Shapes.numel(shape));
     return new Tensor(new Storage(data.clone()), DType.FLOAT32, shape.clone(), Shapes.contiguousStrides(shape), 0);
   }
 
@@ -122,7 +122,7 @@ public final class Tensor {
   public static Tensor of(double[] data, int... shape) {
     checkArgument(
         Shapes.numel(shape) == data.length,
-        "of: %s values do not fill shape %s (%s elements)", data.length, Shapes.format(shape), Shapes.numel(shape));
+        "of: %s values do not fill shape %s (%s elements)", data.length, Shapes.lazy(shape), Shapes.numel(shape));
     return new Tensor(new Storage(data.clone()), DType.FLOAT64, shape.clone(), Shapes.contiguousStrides(shape), 0);
   }
 
@@ -131,13 +131,13 @@ public final class Tensor {
    * loaders that fill arrays they own.
    */
   public static Tensor wrap(float[] data, int... shape) {
-    checkArgument(Shapes.numel(shape) == data.length, "wrap: %s values do not fill shape %s", data.length, Shapes.format(shape));
+    checkArgument(Shapes.numel(shape) == data.length, "wrap: %s values do not fill shape %s", data.length, Shapes.lazy(shape));
     return new Tensor(new Storage(data), DType.FLOAT32, shape.clone(), Shapes.contiguousStrides(shape), 0);
   }
 
   /** A float64 tensor that uses {@code data} itself as storage (no copy). */
   public static Tensor wrap(double[] data, int... shape) {
-    checkArgument(Shapes.numel(shape) == data.length, "wrap: %s values do not fill shape %s", data.length, Shapes.format(shape));
+    checkArgument(Shapes.numel(shape) == data.length, "wrap: %s values do not fill shape %s", data.length, Shapes.lazy(shape));
     return new Tensor(new Storage(data), DType.FLOAT64, shape.clone(), Shapes.contiguousStrides(shape), 0);
   }
 
@@ -275,7 +275,7 @@ public final class Tensor {
   private int indexToOffset(String op, int[] index) {
     checkArgument(
         index.length == shape.length,
-        "%s: %s indices for shape %s", op, index.length, Shapes.format(shape));
+        "%s: %s indices for shape %s", op, index.length, Shapes.lazy(shape));
     int off = offset;
     for (int d = 0; d < index.length; d++) {
       int i = index[d] < 0 ? index[d] + shape[d] : index[d];
@@ -323,7 +323,7 @@ public final class Tensor {
 
   /** The only element of a one-element tensor. */
   public double item() {
-    checkArgument(numel == 1, "item: tensor of shape %s has %s elements, not 1", Shapes.format(shape), numel);
+    checkArgument(numel == 1, "item: tensor of shape %s has %s elements, not 1", Shapes.lazy(shape), numel);
     return getFlat(0);
   }
 
@@ -372,10 +372,10 @@ public final class Tensor {
     long known = 1;
     for (int i = 0; i < target.length; i++) {
       if (target[i] == -1) {
-        checkArgument(infer < 0, "%s: only one dim can be -1 in %s", op, Shapes.format(newShape));
+        checkArgument(infer < 0, "%s: only one dim can be -1 in %s", op, Shapes.lazy(newShape));
         infer = i;
       } else {
-        checkArgument(target[i] >= 0, "%s: invalid size %s in %s", op, target[i], Shapes.format(newShape));
+        checkArgument(target[i] >= 0, "%s: invalid size %s in %s", op, target[i], Shapes.lazy(newShape));
         known *= target[i];
       }
     }
@@ -440,7 +440,7 @@ public final class Tensor {
   public Tensor permute(int... order) {
     checkArgument(
         order.length == shape.length,
-        "permute: %s dims given for shape %s", order.length, Shapes.format(shape));
+        "permute: %s dims given for shape %s", order.length, Shapes.lazy(shape));
     int[] newShape = new int[order.length];
     int[] newStrides = new int[order.length];
     boolean[] seen = new boolean[order.length];
@@ -469,7 +469,7 @@ public final class Tensor {
 
   /** The transpose of a matrix (a view). */
   public Tensor t() {
-    checkArgument(shape.length == 2, "t: expects a 2-D tensor, got shape %s", Shapes.format(shape));
+    checkArgument(shape.length == 2, "t: expects a 2-D tensor, got shape %s", Shapes.lazy(shape));
     return transpose(0, 1);
   }
 
@@ -525,7 +525,7 @@ public final class Tensor {
   public Tensor expand(int... newShape) {
     checkArgument(
         newShape.length >= shape.length,
-        "expand: cannot expand shape %s to fewer dims %s", Shapes.format(shape), Shapes.format(newShape));
+        "expand: cannot expand shape %s to fewer dims %s", Shapes.lazy(shape), Shapes.lazy(newShape));
     int lead = newShape.length - shape.length;
     int[] outShape = new int[newShape.length];
     int[] outStrides = new int[newShape.length];
@@ -533,7 +533,7 @@ public final class Tensor {
       int src = i - lead;
       int size = newShape[i];
       if (src < 0) {
-        checkArgument(size >= 0, "expand: invalid size %s in %s", size, Shapes.format(newShape));
+        checkArgument(size >= 0, "expand: invalid size %s in %s", size, Shapes.lazy(newShape));
         outShape[i] = size;
         continue;
       }
@@ -867,7 +867,7 @@ public final class Tensor {
   public Tensor copyFrom(Tensor source) {
     checkArgument(
         Arrays.equals(Shapes.broadcast("copyFrom", shape, source.shape), shape),
-        "copyFrom: shape %s cannot be written into shape %s", Shapes.format(source.shape), Shapes.format(shape));
+        "copyFrom: shape %s cannot be written into shape %s", Shapes.lazy(source.shape), Shapes.lazy(shape));
     copyElements(source.expand(shape));
     storage.version++;
     return this;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Wengert 0.1.0",
     description = "Reverse-mode autodiff and CNNs in pure Java.",
-    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {OpsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -56,6 +56,8 @@ public final class BuiltinOps {
         unary("abs", "y = |x|; dx = g*sign(x)", Ops::abs, Domain.AWAY_FROM_ZERO),
         unary("relu", "y = max(x, 0); dx = g*[x > 0]", Ops::relu, Domain.AWAY_FROM_ZERO),
         unary("sigmoid", "y = 1/(1+exp(-x)); dx = g*y*(1-y)", Ops::sigmoid, Domain.ANY),
+        unary("sin", "y = sin(x); dx = g*cos(x)", Ops::sin, Domain.ANY),
+        unary("cos", "y = cos(x); dx = -g*sin(x)", Ops::cos, Domain.ANY),
         unary("tanh", "y = tanh(x); dx = g*(1-y^2)", Ops::tanh, Domain.ANY),
         unary("leaky_relu", "y = x > 0 ? x : s*x; dx = g*(x > 0 ? 1 : s)", x -> Ops.leakyRelu(x, 0.01), Domain.AWAY_FROM_ZERO),
         unary("elu", "y = x > 0 ? x : a*(exp(x)-1); dx = g*(x > 0 ? 1 : a*exp(x))", x -> Ops.elu(x, 1.3), Domain.AWAY_FROM_ZERO),

@@ -74,6 +74,14 @@ public final class Ops {
     return Sigmoid.INSTANCE.apply(x);
   }
 
+  public static Var sin(Var x) {
+    return Sin.INSTANCE.apply(x);
+  }
+
+  public static Var cos(Var x) {
+    return Cos.INSTANCE.apply(x);
+  }
+
   public static Var tanh(Var x) {
     return Tanh.INSTANCE.apply(x);
   }
