@@ -4,6 +4,7 @@ import dev.wengert.autodiff.OpSpec;
 import dev.wengert.autodiff.OpSpec.Sample;
 import dev.wengert.autodiff.Var;
 import dev.wengert.core.DType;
+import dev.wengert.core.PaddingMode;
 import dev.wengert.core.Rng;
 import dev.wengert.core.Tensor;
 import java.util.ArrayList;
@@ -141,6 +142,89 @@ public final class BuiltinOps {
                         "dropout p=0.4",
                         xs -> Ops.dropout(xs.get(0), 0.4, true, new dev.wengert.core.Rng(7)),
                         random(rng, Domain.ANY, 3, 4)))),
+        new OpSpec(
+            "conv2d",
+            OpSpec.VARIADIC,
+            "y = conv2d(x, w) + b; dx = conv_transpose2d(g, w), dw = conv2d_weight(x, g), db = sum(g, [N,H,W])",
+            rng -> {
+              List<Sample> samples = new ArrayList<>();
+              Conv2dOptions[] options = {
+                Conv2dOptions.defaults(),
+                Conv2dOptions.defaults().stride(2).padding(1),
+                Conv2dOptions.defaults().padding(2, 1).dilation(2, 1),
+                Conv2dOptions.defaults().paddingSame(),
+                Conv2dOptions.defaults().padding(1).paddingMode(PaddingMode.REPLICATE),
+                Conv2dOptions.defaults().padding(1, 2).paddingMode(PaddingMode.REFLECT).stride(1, 2),
+                Conv2dOptions.defaults().padding(1).paddingMode(PaddingMode.CIRCULAR),
+                Conv2dOptions.defaults().groups(2).padding(1),
+              };
+              for (Conv2dOptions o : options) {
+                int groups = o.groups();
+                boolean withBias = samples.size() % 2 == 0;
+                Var x = random(rng, Domain.ANY, 2, 2, 5, 6);
+                Var w = random(rng, Domain.ANY, 2, 2 / groups, 3, samples.size() == 3 ? 2 : 3);
+                Var b = withBias ? random(rng, Domain.ANY, 2) : null;
+                samples.add(
+                    withBias
+                        ? sample(o.toString(), xs -> Ops.conv2d(xs.get(0), xs.get(1), xs.get(2), o), x, w, b)
+                        : sample(o.toString(), xs -> Ops.conv2d(xs.get(0), xs.get(1), null, o), x, w));
+              }
+              return samples;
+            }),
+        new OpSpec(
+            "conv_transpose2d",
+            2,
+            "y = conv_transpose2d(x, w), the adjoint of conv2d in its input; dx = conv2d(g, w), dw = conv2d_weight(g, x)",
+            rng ->
+                List.of(
+                    sample(
+                        "stride 2, padding 1, output padding 1",
+                        xs -> Ops.convTranspose2d(xs.get(0), xs.get(1), null, Conv2dOptions.defaults().stride(2).padding(1), 1, 1),
+                        random(rng, Domain.ANY, 2, 2, 3, 3),
+                        random(rng, Domain.ANY, 2, 3, 3, 3)),
+                    sample(
+                        "groups 2, dilation 2, bias",
+                        xs -> Ops.convTranspose2d(xs.get(0), xs.get(1), xs.get(2), Conv2dOptions.defaults().groups(2).dilation(2), 0, 0),
+                        random(rng, Domain.ANY, 1, 4, 3, 2),
+                        random(rng, Domain.ANY, 4, 1, 2, 2),
+                        random(rng, Domain.ANY, 2)))),
+        new OpSpec(
+            "conv2d_weight",
+            2,
+            "y = conv2d_weight(x, gy), the adjoint of conv2d in its weight; dx = conv_transpose2d(gy, g), dgy = conv2d(x, g)",
+            rng ->
+                List.of(
+                    sample(
+                        "3x3 stride 2 padding 1",
+                        xs -> new Conv2dWeight(dev.wengert.core.Conv2dGeometry.of(2, 2, 1, 1, 1, 1, 1), 3, 3).apply(xs.get(0), xs.get(1)),
+                        random(rng, Domain.ANY, 2, 2, 5, 5),
+                        random(rng, Domain.ANY, 2, 3, 3, 3)))),
+        new OpSpec(
+            "pad",
+            1,
+            "y = x padded on the last two dims (zero, replicate, reflect, circular); dx = pad_backward(g)",
+            rng -> {
+              List<Sample> samples = new ArrayList<>();
+              for (PaddingMode mode : PaddingMode.values()) {
+                samples.add(sample(mode + " (1,2,2,0)", xs -> Ops.pad(xs.get(0), 1, 2, 2, 0, mode), random(rng, Domain.ANY, 1, 2, 3, 4)));
+              }
+              return samples;
+            }),
+        new OpSpec(
+            "pad_backward",
+            1,
+            "y = pad's adjoint: each gradient added onto the pixel it was copied from; dx = pad(g)",
+            rng -> {
+              List<Sample> samples = new ArrayList<>();
+              for (PaddingMode mode : PaddingMode.values()) {
+                samples.add(
+                    sample(
+                        mode + " (2,1,1,1)",
+                        xs -> new PadBackward(new int[] {1, 2, 3, 3}, new Pad(2, 1, 1, 1, mode)).apply(xs.get(0)),
+                        random(rng, Domain.ANY, 1, 2, 6, 5)));
+              }
+              return samples;
+            }),
         new OpSpec(
             "sum",
             1,

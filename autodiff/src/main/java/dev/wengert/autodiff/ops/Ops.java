@@ -275,4 +275,58 @@ public final class Ops {
     Tensor mask = Tensor.rand(rng, x.dtype(), x.shape()).map(u -> u >= p ? scale : 0);
     return maskMul(x, mask);
   }
+
+  /**
+   * 2-D convolution of {@code x: [N, C, H, W]} with {@code w: [M, C/groups, kh, kw]} plus an
+   * optional bias {@code [M]} (null for none). A padding mode other than zeros pads {@code x}
+   * explicitly first, so the border copies pixels (replicate, reflect, circular).
+   */
+  public static Var conv2d(Var x, Var w, Var bias, Conv2dOptions options) {
+    if (w.rank() != 4) {
+      throw new IllegalArgumentException(
+          "conv2d: weight must be [M, C/groups, kh, kw], got " + Shapes.format(w.shape()));
+    }
+    int[] pads = options.paddingFor(w.size(2), w.size(3));
+    boolean zeros = options.paddingMode() == dev.wengert.core.PaddingMode.ZERO;
+    Var input = zeros ? x : pad(x, pads[0], pads[1], pads[2], pads[3], options.paddingMode());
+    Conv2d op = new Conv2d(options.geometry(pads, zeros));
+    return bias == null ? op.apply(input, w) : op.apply(input, w, bias);
+  }
+
+  /**
+   * Transposed convolution of {@code x: [N, Cin, H, W]} with {@code w: [Cin, Cout/groups, kh, kw]}
+   * (the adjoint of conv2d in its input), output size {@code (H−1)·s − 2p + d(k−1) + outputPadding
+   * + 1}, plus an optional bias {@code [Cout]}.
+   */
+  public static Var convTranspose2d(Var x, Var w, Var bias, Conv2dOptions options, int outputPaddingH, int outputPaddingW) {
+    if (x.rank() != 4 || w.rank() != 4) {
+      throw new IllegalArgumentException(
+          "conv_transpose2d: expects input [N, Cin, H, W] and weight [Cin, Cout/groups, kh, kw], got "
+              + Shapes.format(x.shape()) + " and " + Shapes.format(w.shape()));
+    }
+    if (options.paddingMode() != dev.wengert.core.PaddingMode.ZERO) {
+      throw new IllegalArgumentException("conv_transpose2d: only zero padding is supported, got " + options.paddingMode());
+    }
+    if (outputPaddingH < 0 || outputPaddingW < 0
+        || (outputPaddingH >= options.strideH() && outputPaddingH >= options.dilationH())
+        || (outputPaddingW >= options.strideW() && outputPaddingW >= options.dilationW())) {
+      throw new IllegalArgumentException(
+          "conv_transpose2d: output padding (" + outputPaddingH + ", " + outputPaddingW
+              + ") must be smaller than either the stride or the dilation");
+    }
+    int height = (x.size(2) - 1) * options.strideH() - 2 * options.padH() + options.dilationH() * (w.size(2) - 1) + outputPaddingH + 1;
+    int width = (x.size(3) - 1) * options.strideW() - 2 * options.padW() + options.dilationW() * (w.size(3) - 1) + outputPaddingW + 1;
+    if (height <= 0 || width <= 0) {
+      throw new IllegalArgumentException(
+          "conv_transpose2d: output size " + height + "x" + width + " is not positive for input " + Shapes.format(x.shape())
+              + " and weight " + Shapes.format(w.shape()));
+    }
+    Var out = new ConvTranspose2d(options.symmetricGeometry(), height, width).apply(x, w);
+    return bias == null ? out : add(out, reshape(bias, 1, bias.size(0), 1, 1));
+  }
+
+  /** Pads the last two dims: {@code top}/{@code bottom} rows and {@code left}/{@code right} columns. */
+  public static Var pad(Var x, int top, int bottom, int left, int right, dev.wengert.core.PaddingMode mode) {
+    return new Pad(top, bottom, left, right, mode).apply(x);
+  }
 }

@@ -9,18 +9,21 @@ import dev.wengert.core.kernels.ScratchBuffers.Buffer;
  * subclasses hold the typed operands and supply the packing and the macro-kernel (the two loops
  * around the micro-kernel).
  *
- * <p>For each {@code kc}-deep slice of {@code K}, one operand is packed once into a buffer shared
- * by all threads (the threads pack parts of it in parallel), then the threads split {@code C}
- * into whole tiles along the other dimension, each packing its own blocks of the other operand.
- * By default the threads split the columns of {@code C} and share {@code A}; when splitting the
- * rows balances better (few, wide tiles) they split the rows and share {@code B}. {@code K} is
- * never split and every element of {@code C} is computed by the same micro-kernel with the same
- * {@code kc} blocking, so results do not depend on the thread count.
+ * <p>A call first packs all of {@code op(A)} and {@code op(B)}, once, into buffers shared by the
+ * threads (each thread packs some of the slivers). Then the threads split {@code C} into whole
+ * tiles, by columns or, when that balances better, by rows, and each walks its part in blocks of
+ * {@code mc x nc}, running the whole {@code K} loop on one block before the next so the block of
+ * {@code C} stays in L2. {@code K} is never split across threads and every element of {@code C} is
+ * computed by the same micro-kernel with the same {@code kc} slices, so results do not depend on
+ * the thread count.
  */
 abstract class PackedGemm<T> {
 
   /** Minimum number of multiply-adds a thread should get before the work is split. */
   private static final long MIN_FMAS_PER_THREAD = 1L << 19;
+
+  /** Minimum number of packed elements a thread should get before packing is split. */
+  private static final long MIN_PACKED_PER_THREAD = 1L << 16;
 
   final int m;
   final int n;
@@ -34,9 +37,9 @@ abstract class PackedGemm<T> {
   /**
    * @param mr rows of the micro-kernel tile
    * @param nr columns of the micro-kernel tile
-   * @param kc depth of one packed slice
-   * @param mc rows of one packed {@code A} block (a multiple of {@code mr})
-   * @param nc columns of one packed {@code B} block (a multiple of {@code nr})
+   * @param kc depth of one slice of {@code K}
+   * @param mc rows of one block of {@code C} (a multiple of {@code mr})
+   * @param nc columns of one block of {@code C} (a multiple of {@code nr})
    */
   PackedGemm(int m, int n, int k, int mr, int nr, int kc, int mc, int nc) {
     this.m = m;
@@ -67,8 +70,79 @@ abstract class PackedGemm<T> {
       T ap, int apOff, T bp, int bpOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstDepth);
 
+  static final boolean SLICED = Boolean.getBoolean("sliced");
+
   /** Runs the whole product on {@link Parallel}'s threads. */
   final void run() {
+    if (SLICED) {
+      runSliced();
+      return;
+    }
+    int tileRows = ceilDiv(m, mr);
+    int tileCols = ceilDiv(n, nr);
+    int mPadded = tileRows * mr;
+    int nPadded = tileCols * nr;
+    ScratchBuffers scratch = ScratchBuffers.get();
+    // Slice pc (depth d) of packed A starts at pc * mPadded and holds its slivers one after
+    // another, each d * mr long; likewise for B.
+    T ap = buffer(scratch, Buffer.PACKED_A, mPadded * k);
+    T bp = buffer(scratch, Buffer.PACKED_B, nPadded * k);
+    int slivers = tileRows + tileCols;
+    Parallel.forRange(
+        slivers,
+        grain(slivers, (long) Math.max(mr, nr) * k, MIN_PACKED_PER_THREAD),
+        (u0, u1) -> {
+          if (u0 < tileRows) {
+            int s1 = Math.min(u1, tileRows);
+            for (int pc = 0; pc < k; pc += kc) {
+              int depth = Math.min(kc, k - pc);
+              packA(ap, pc * mPadded + u0 * mr * depth, u0 * mr, Math.min(m, s1 * mr) - u0 * mr,
+                  pc, depth);
+            }
+          }
+          if (u1 > tileRows) {
+            int t0 = Math.max(u0, tileRows) - tileRows;
+            int t1 = u1 - tileRows;
+            for (int pc = 0; pc < k; pc += kc) {
+              int depth = Math.min(kc, k - pc);
+              packB(bp, pc * nPadded + t0 * nr * depth, pc, depth, t0 * nr,
+                  Math.min(n, t1 * nr) - t0 * nr);
+            }
+          }
+        });
+    int threads = Parallel.threads();
+    boolean byColumns =
+        (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
+    if (byColumns) {
+      Parallel.forRange(
+          tileCols,
+          grain(tileCols, (long) nr * m * k, MIN_FMAS_PER_THREAD),
+          (t0, t1) -> part(ap, mPadded, bp, nPadded, 0, m, t0 * nr, Math.min(n, t1 * nr)));
+    } else {
+      Parallel.forRange(
+          tileRows,
+          grain(tileRows, (long) mr * n * k, MIN_FMAS_PER_THREAD),
+          (s0, s1) -> part(ap, mPadded, bp, nPadded, s0 * mr, Math.min(m, s1 * mr), 0, n));
+    }
+  }
+
+  /** {@code C[i0:i1, j0:j1]} block by block, each over all of {@code K}. */
+  private void part(T ap, int mPadded, T bp, int nPadded, int i0, int i1, int j0, int j1) {
+    for (int jc = j0; jc < j1; jc += nc) {
+      int cols = Math.min(nc, j1 - jc);
+      for (int ic = i0; ic < i1; ic += mc) {
+        int rows = Math.min(mc, i1 - ic);
+        for (int pc = 0; pc < k; pc += kc) {
+          int depth = Math.min(kc, k - pc);
+          macroKernel(ap, pc * mPadded + ic * depth, bp, pc * nPadded + jc * depth,
+              ic, rows, jc, cols, depth, pc == 0);
+        }
+      }
+    }
+  }
+
+  /** Runs the whole product on {@link Parallel}'s threads. */
+  final void runSliced() {
     int tileRows = ceilDiv(m, mr);
     int tileCols = ceilDiv(n, nr);
     int threads = Parallel.threads();
@@ -77,7 +151,7 @@ abstract class PackedGemm<T> {
     int mPadded = tileRows * mr;
     int nPadded = tileCols * nr;
     T shared =
-        buffer(ScratchBuffers.get(), Buffer.SHARED, Math.min(kc, k) * (byColumns ? mPadded : nPadded));
+        buffer(ScratchBuffers.get(), Buffer.PACKED_A, Math.min(kc, k) * (byColumns ? mPadded : nPadded));
     for (int pc = 0; pc < k; pc += kc) {
       int depth = Math.min(kc, k - pc);
       boolean first = pc == 0;
@@ -85,17 +159,17 @@ abstract class PackedGemm<T> {
       if (byColumns) {
         // All of A's slice, shared; each thread packs its own B blocks.
         Parallel.forRange(
-            tileRows, grain(tileRows, (long) mr * depth * 8),
+            tileRows, grain(tileRows, (long) mr * depth * 8, MIN_PACKED_PER_THREAD),
             (s0, s1) -> packA(shared, s0 * mr * depth, s0 * mr, Math.min(m, s1 * mr) - s0 * mr, p0, depth));
         Parallel.forRange(
-            tileCols, grain(tileCols, (long) nr * m * depth),
+            tileCols, grain(tileCols, (long) nr * m * depth, MIN_FMAS_PER_THREAD),
             (t0, t1) -> columnsPart(shared, t0 * nr, Math.min(n, t1 * nr), p0, depth, first));
       } else {
         Parallel.forRange(
-            tileCols, grain(tileCols, (long) nr * depth * 8),
+            tileCols, grain(tileCols, (long) nr * depth * 8, MIN_PACKED_PER_THREAD),
             (t0, t1) -> packB(shared, t0 * nr * depth, p0, depth, t0 * nr, Math.min(n, t1 * nr) - t0 * nr));
         Parallel.forRange(
-            tileRows, grain(tileRows, (long) mr * n * depth),
+            tileRows, grain(tileRows, (long) mr * n * depth, MIN_FMAS_PER_THREAD),
             (s0, s1) -> rowsPart(shared, s0 * mr, Math.min(m, s1 * mr), p0, depth, first));
       }
     }
@@ -125,9 +199,9 @@ abstract class PackedGemm<T> {
     }
   }
 
-  /** Grain (in tiles) so that each thread gets at least {@link #MIN_FMAS_PER_THREAD} of work. */
-  private static int grain(int tiles, long workPerTile) {
-    return (int) Math.max(1, Math.min(tiles, MIN_FMAS_PER_THREAD / Math.max(1, workPerTile)));
+  /** Grain (in slivers or tiles) so that each thread gets at least {@code minWork}. */
+  private static int grain(int units, long workPerUnit, long minWork) {
+    return (int) Math.max(1, Math.min(units, minWork / Math.max(1, workPerUnit)));
   }
 
   static int ceilDiv(int a, int b) {

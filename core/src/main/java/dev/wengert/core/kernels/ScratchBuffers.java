@@ -3,18 +3,20 @@ package dev.wengert.core.kernels;
 /**
  * Per-thread scratch arrays for GEMM packing. Each thread gets its own set, allocated on first use
  * and grown (never shrunk) when a call needs more, so steady-state calls allocate nothing. A buffer
- * is only used from the start to the end of one kernel call on its thread (and, for {@link
- * Buffer#SHARED}, by the workers that call waits for).
+ * is only used from the start to the end of one kernel call on its thread (and, for the packed
+ * operands, by the workers that call waits for).
  */
 final class ScratchBuffers {
 
   /** The buffers of one thread. */
   enum Buffer {
-    /** An operand packed by all threads of a call, owned by the calling thread. */
-    SHARED,
+    /** {@code op(A)} packed by all threads of a call, owned by the calling thread. */
+    PACKED_A,
+    /** {@code op(B)} packed by all threads of a call, owned by the calling thread. */
+    PACKED_B,
     /** A thread's own packed block of {@code A}. */
     A,
-    /** A thread's own packed block of {@code B}. */
+    /** A block of {@code op(B)} copied row-major by the scalar GEMM, or packed by one thread. */
     B,
     /** One micro-kernel tile. */
     TILE

@@ -15,8 +15,10 @@ final class VectorSgemm extends PackedGemm<float[]> {
   static final int MR = MRS[KERNEL];
   static final int NR = NVS[KERNEL] * L;
   static final int KC = Integer.getInteger("wengert.gemm.kc", 256);
-  static final int MC = Integer.getInteger("wengert.gemm.mc", 16) * MR;
-  static final int NC = Integer.getInteger("wengert.gemm.nc", 32) * NR;
+  static final int MC = Integer.getInteger("wengert.gemm.mc", 12) * MR;
+  static final int NC = Integer.getInteger("wengert.gemm.nc", 16) * NR;
+  static final boolean NO_MERGE = Boolean.getBoolean("nomerge");
+  static final boolean NO_PACK = Boolean.getBoolean("nopack");
   static final boolean IR_OUTER = Boolean.getBoolean("wengert.gemm.irouter");
 
   private static final int ZERO = 1;
@@ -64,11 +66,17 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   @Override
   void packA(float[] dst, int dstOff, int i0, int rows, int p0, int depth) {
+    if (NO_PACK) {
+      return;
+    }
     GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, MR, dst, dstOff);
   }
 
   @Override
   void packB(float[] dst, int dstOff, int p0, int depth, int j0, int cols) {
+    if (NO_PACK) {
+      return;
+    }
     GemmPacking.packB(b, bOff, ldb, transB, p0, depth, j0, cols, NR, dst, dstOff);
   }
 
@@ -95,6 +103,9 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   private void tile(float[] ap, int aIdx, float[] bp, int bIdx, int depth, float[] tile, int i, int h, int j, int w, int mode) {
     micro(depth, ap, aIdx, bp, bIdx, tile);
+    if (NO_MERGE) {
+      return;
+    }
     int cIdx = cOff + i * ldc + j;
     FloatVector alphaV = FloatVector.broadcast(S, alpha);
     FloatVector betaV = FloatVector.broadcast(S, beta);

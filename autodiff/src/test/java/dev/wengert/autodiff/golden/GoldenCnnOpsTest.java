@@ -1,0 +1,108 @@
+package dev.wengert.autodiff.golden;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wengert.autodiff.Var;
+import dev.wengert.autodiff.ops.Conv2dOptions;
+import dev.wengert.autodiff.ops.Ops;
+import dev.wengert.core.DType;
+import dev.wengert.core.PaddingMode;
+import dev.wengert.core.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Forward values and gradients of the CNN ops equal PyTorch's (tools/golden/cnn_ops.py) for a grid
+ * of options: float32 within 1e-5 and float64 within 1e-10, relative to the largest value.
+ */
+class GoldenCnnOpsTest {
+
+  /** Each fixture op, applied with its PyTorch parameters to the named inputs. */
+  private static final Map<String, BiFunction<JsonNode, Map<String, Var>, Var>> OPS = new LinkedHashMap<>();
+
+  static {
+    OPS.put("conv2d", (p, in) -> Ops.conv2d(in.get("input"), in.get("weight"), in.get("bias"), convOptions(p)));
+    OPS.put(
+        "conv_transpose2d",
+        (p, in) -> {
+          int[] outputPadding = pair(p.get("output_padding"));
+          return Ops.convTranspose2d(
+              in.get("input"), in.get("weight"), in.get("bias"), convOptions(p), outputPadding[0], outputPadding[1]);
+        });
+    OPS.put(
+        "pad",
+        (p, in) -> {
+          JsonNode pad = p.get("pad");
+          return Ops.pad(
+              in.get("input"), pad.get(2).asInt(), pad.get(3).asInt(), pad.get(0).asInt(), pad.get(1).asInt(),
+              paddingMode(p.get("mode").asText()));
+        });
+  }
+
+  static int[] pair(JsonNode node) {
+    return new int[] {node.get(0).asInt(), node.get(1).asInt()};
+  }
+
+  static PaddingMode paddingMode(String torchName) {
+    return switch (torchName) {
+      case "zeros", "constant" -> PaddingMode.ZERO;
+      case "replicate" -> PaddingMode.REPLICATE;
+      case "reflect" -> PaddingMode.REFLECT;
+      case "circular" -> PaddingMode.CIRCULAR;
+      default -> throw new IllegalArgumentException("unknown padding mode " + torchName);
+    };
+  }
+
+  static Conv2dOptions convOptions(JsonNode p) {
+    int[] stride = pair(p.get("stride"));
+    int[] dilation = pair(p.get("dilation"));
+    Conv2dOptions o = Conv2dOptions.defaults().stride(stride[0], stride[1]).dilation(dilation[0], dilation[1])
+        .groups(p.get("groups").asInt());
+    if (p.has("padding_mode")) {
+      o = o.paddingMode(paddingMode(p.get("padding_mode").asText()));
+    }
+    JsonNode padding = p.get("padding");
+    if (padding.isTextual()) {
+      return padding.asText().equals("same") ? o.paddingSame() : o.paddingValid();
+    }
+    int[] pads = pair(padding);
+    return o.padding(pads[0], pads[1]);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> matchesPyTorch() {
+    return GoldenFixture.cases("cnn_ops").stream()
+        .filter(c -> OPS.containsKey(c.get("op").asText()))
+        .map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> check(c)));
+  }
+
+  private static void check(JsonNode c) {
+    DType dtype = c.get("dtype").asText().equals("float32") ? DType.FLOAT32 : DType.FLOAT64;
+    double tolerance = dtype == DType.FLOAT32 ? 1e-5 : 1e-10;
+    JsonNode grads = c.get("grads");
+    Map<String, Var> in = new LinkedHashMap<>();
+    GoldenFixture.tensors(c.get("inputs"), dtype)
+        .forEach((k, t) -> in.put(k, grads.has(k) ? Var.parameter(t) : Var.constant(t)));
+    Var out = OPS.get(c.get("op").asText()).apply(c.get("params"), in);
+    assertClose("output", out.value(), GoldenFixture.tensor(c.get("output"), dtype), tolerance);
+    out.backward(Var.constant(GoldenFixture.tensor(c.get("grad_output"), dtype)));
+    grads.fieldNames().forEachRemaining(name -> {
+      Var v = in.get(name);
+      assertNotNull(v.grad(), "no gradient for " + name);
+      assertClose("grad " + name, v.grad().value(), GoldenFixture.tensor(grads.get(name), dtype), tolerance);
+    });
+  }
+
+  private static void assertClose(String what, Tensor actual, Tensor expected, double tolerance) {
+    assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
+    double error = GoldenFixture.relativeError(actual, expected);
+    assertTrue(error <= tolerance, what + ": relative error " + error + " > " + tolerance);
+  }
+}
