@@ -5,6 +5,7 @@ import dev.wengert.autodiff.OpSpec.Sample;
 import dev.wengert.autodiff.Var;
 import dev.wengert.core.DType;
 import dev.wengert.core.PaddingMode;
+import dev.wengert.core.PoolGeometry;
 import dev.wengert.core.Rng;
 import dev.wengert.core.Tensor;
 import java.util.ArrayList;
@@ -226,6 +227,80 @@ public final class BuiltinOps {
               return samples;
             }),
         new OpSpec(
+            "max_pool2d",
+            1,
+            "y = max over each window; dx = scatter_to_argmax(g): 1 for the chosen input, 0 for the others",
+            rng ->
+                List.of(
+                    sample("2x2 stride 2", xs -> Ops.maxPool2d(xs.get(0), PoolGeometry.of(2)), random(rng, Domain.ANY, 2, 2, 4, 6)),
+                    sample(
+                        "3x3 stride 2 padding 1 ceil (overlapping)",
+                        xs -> Ops.maxPool2d(xs.get(0), new PoolGeometry(3, 3, 2, 2, 1, 1, 1, 1, true)),
+                        random(rng, Domain.ANY, 1, 2, 6, 5)),
+                    sample(
+                        "2x2 dilation 2",
+                        xs -> Ops.maxPool2d(xs.get(0), new PoolGeometry(2, 2, 1, 1, 0, 0, 2, 2, false)),
+                        random(rng, Domain.ANY, 1, 1, 5, 5)))),
+        new OpSpec(
+            "adaptive_max_pool2d",
+            1,
+            "y = max over adaptive windows [floor(i*H/oh), ceil((i+1)*H/oh)); dx = scatter_to_argmax(g)",
+            rng ->
+                List.of(
+                    sample("7x5 -> 3x2", xs -> Ops.adaptiveMaxPool2d(xs.get(0), 3, 2), random(rng, Domain.ANY, 1, 2, 7, 5)),
+                    sample("global", xs -> Ops.globalMaxPool2d(xs.get(0)), random(rng, Domain.ANY, 2, 2, 3, 3)))),
+        new OpSpec(
+            "scatter_to_argmax",
+            1,
+            "y = zeros with x added at each window's argmax (max pooling's backward); dx = gather_at_argmax(g)",
+            rng -> List.of(scatterSample(rng))),
+        new OpSpec(
+            "gather_at_argmax",
+            1,
+            "y[o] = x[argmax[o]] in each plane; dx = scatter_to_argmax(g)",
+            rng -> {
+              int[] argmax = {0, 3, 5, 5, 8, 2};
+              return List.of(
+                  sample(
+                      "6 picks from a 3x3 plane",
+                      xs -> new GatherAtArgmax(argmax, new int[] {1, 1, 2, 3}).apply(xs.get(0)),
+                      random(rng, Domain.ANY, 1, 1, 3, 3)));
+            }),
+        new OpSpec(
+            "avg_pool2d",
+            1,
+            "y = mean over each window; dx = avg_pool2d_backward(g), g spread evenly over its window",
+            rng ->
+                List.of(
+                    sample("2x2 stride 2", xs -> Ops.avgPool2d(xs.get(0), PoolGeometry.of(2), true), random(rng, Domain.ANY, 2, 2, 4, 6)),
+                    sample(
+                        "3x3 stride 2 padding 1 ceil, padding not counted",
+                        xs -> Ops.avgPool2d(xs.get(0), new PoolGeometry(3, 3, 2, 2, 1, 1, 1, 1, true), false),
+                        random(rng, Domain.ANY, 1, 2, 6, 5)),
+                    sample(
+                        "3x2 stride 1 padding 1, padding counted",
+                        xs -> Ops.avgPool2d(xs.get(0), new PoolGeometry(3, 2, 1, 1, 1, 1, 1, 1, false), true),
+                        random(rng, Domain.ANY, 1, 1, 4, 4)))),
+        new OpSpec(
+            "adaptive_avg_pool2d",
+            1,
+            "y = mean over adaptive windows [floor(i*H/oh), ceil((i+1)*H/oh)); dx = avg_pool2d_backward(g)",
+            rng ->
+                List.of(
+                    sample("7x5 -> 3x2", xs -> Ops.adaptiveAvgPool2d(xs.get(0), 3, 2), random(rng, Domain.ANY, 1, 2, 7, 5)),
+                    sample("global", xs -> Ops.globalAvgPool2d(xs.get(0)), random(rng, Domain.ANY, 2, 2, 3, 3)))),
+        new OpSpec(
+            "avg_pool2d_backward",
+            1,
+            "y = average pooling's adjoint (x spread over windows); dx = avg_pool2d(g)",
+            rng ->
+                List.of(
+                    sample(
+                        "3x3 stride 2 padding 1 into 5x5",
+                        xs -> new AvgPool2dBackward(new AvgPool2d(new PoolGeometry(3, 3, 2, 2, 1, 1, 1, 1, false), false), new int[] {1, 2, 5, 5})
+                            .apply(xs.get(0)),
+                        random(rng, Domain.ANY, 1, 2, 3, 3)))),
+        new OpSpec(
             "sum",
             1,
             "y = sum(x, dims); dx = expand(g, shape(x))",
@@ -296,6 +371,16 @@ public final class BuiltinOps {
                   sample("[3,4] ? [3,4] : [4]", xs -> Ops.where(condition, xs.get(0), xs.get(1)), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 4)),
                   sample("[3,4] ? [] : [3,1]", xs -> Ops.where(condition, xs.get(0), xs.get(1)), random(rng, Domain.ANY), random(rng, Domain.ANY, 3, 1)));
             }));
+  }
+
+  /** Scatters onto the argmaxes of overlapping 3x3 windows, so several gradients land on one input. */
+  private static Sample scatterSample(Rng rng) {
+    Tensor source = Tensor.randn(rng, DType.FLOAT64, 1, 2, 4, 4);
+    int[] argmax = dev.wengert.core.Pooling.maxPool2d(source, new PoolGeometry(3, 3, 1, 1, 1, 1, 1, 1, false)).argmax();
+    return sample(
+        "overlapping 3x3 windows",
+        xs -> new ScatterToArgmax(argmax, new int[] {1, 2, 4, 4}).apply(xs.get(0)),
+        random(rng, Domain.ANY, 1, 2, 4, 4));
   }
 
   private static OpSpec unary(String name, String summary, UnaryOperator<Var> op, Domain domain) {

@@ -329,4 +329,34 @@ public final class Ops {
   public static Var pad(Var x, int top, int bottom, int left, int right, dev.wengert.core.PaddingMode mode) {
     return new Pad(top, bottom, left, right, mode).apply(x);
   }
+
+  /** Max pooling over windows of {@code geo} on the last two dims; the gradient goes to each window's first maximum. */
+  public static Var maxPool2d(Var x, dev.wengert.core.PoolGeometry geo) {
+    return new MaxPool2d(geo).apply(x);
+  }
+
+  /** Max pooling to an {@code outH × outW} output with adaptive windows. */
+  public static Var adaptiveMaxPool2d(Var x, int outH, int outW) {
+    return new MaxPool2d(outH, outW).apply(x);
+  }
+
+  /** Average pooling over windows of {@code geo}; {@code countIncludePad} counts padded positions in the divisor. */
+  public static Var avgPool2d(Var x, dev.wengert.core.PoolGeometry geo, boolean countIncludePad) {
+    return new AvgPool2d(geo, countIncludePad).apply(x);
+  }
+
+  /** Average pooling to an {@code outH × outW} output with adaptive windows. */
+  public static Var adaptiveAvgPool2d(Var x, int outH, int outW) {
+    return new AvgPool2d(outH, outW).apply(x);
+  }
+
+  /** The mean of each plane, keeping {@code [N, C, 1, 1]}. */
+  public static Var globalAvgPool2d(Var x) {
+    return adaptiveAvgPool2d(x, 1, 1);
+  }
+
+  /** The maximum of each plane, keeping {@code [N, C, 1, 1]}. */
+  public static Var globalMaxPool2d(Var x) {
+    return adaptiveMaxPool2d(x, 1, 1);
+  }
 }

@@ -10,6 +10,7 @@ import dev.wengert.autodiff.ops.Conv2dOptions;
 import dev.wengert.autodiff.ops.Ops;
 import dev.wengert.core.DType;
 import dev.wengert.core.PaddingMode;
+import dev.wengert.core.PoolGeometry;
 import dev.wengert.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +45,29 @@ class GoldenCnnOpsTest {
               in.get("input"), pad.get(2).asInt(), pad.get(3).asInt(), pad.get(0).asInt(), pad.get(1).asInt(),
               paddingMode(p.get("mode").asText()));
         });
+  }
+
+  static {
+    OPS.put("max_pool2d", (p, in) -> Ops.maxPool2d(in.get("input"), poolGeometry(p)));
+    OPS.put(
+        "avg_pool2d",
+        (p, in) -> Ops.avgPool2d(in.get("input"), poolGeometry(p), p.get("count_include_pad").asBoolean()));
+    OPS.put(
+        "adaptive_avg_pool2d",
+        (p, in) -> Ops.adaptiveAvgPool2d(in.get("input"), pair(p.get("output_size"))[0], pair(p.get("output_size"))[1]));
+    OPS.put(
+        "adaptive_max_pool2d",
+        (p, in) -> Ops.adaptiveMaxPool2d(in.get("input"), pair(p.get("output_size"))[0], pair(p.get("output_size"))[1]));
+  }
+
+  static PoolGeometry poolGeometry(JsonNode p) {
+    int[] kernel = pair(p.get("kernel"));
+    int[] stride = pair(p.get("stride"));
+    int[] padding = pair(p.get("padding"));
+    int[] dilation = p.has("dilation") ? pair(p.get("dilation")) : new int[] {1, 1};
+    return new PoolGeometry(
+        kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1],
+        p.get("ceil_mode").asBoolean());
   }
 
   static int[] pair(JsonNode node) {

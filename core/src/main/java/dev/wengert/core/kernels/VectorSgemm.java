@@ -16,7 +16,8 @@ final class VectorSgemm extends PackedGemm<float[]> {
   static final int NR = NVS[KERNEL] * L;
   static final int KC = Integer.getInteger("wengert.gemm.kc", 256);
   static final int MC = Integer.getInteger("wengert.gemm.mc", 12) * MR;
-  static final int NC = Integer.getInteger("wengert.gemm.nc", 16) * NR;
+  static final int NC = Integer.getInteger("wengert.gemm.nc", 32) * NR;
+  static final int C_PANEL = Integer.getInteger("wengert.gemm.cpanel", 1 << 18);
   static final boolean NO_MERGE = Boolean.getBoolean("nomerge");
   static final boolean NO_PACK = Boolean.getBoolean("nopack");
   static final boolean IR_OUTER = Boolean.getBoolean("wengert.gemm.irouter");
@@ -43,7 +44,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
       boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
       float beta, float[] c, int cOff, int ldc) {
-    super(m, n, k, MR, NR, KC, MC, NC);
+    super(m, n, k, MR, NR, KC, MC, NC, C_PANEL);
     this.transA = transA;
     this.transB = transB;
     this.alpha = alpha;

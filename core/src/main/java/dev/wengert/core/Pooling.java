@@ -1,0 +1,340 @@
+package dev.wengert.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+/**
+ * 2-D pooling on tensors of shape {@code [..., H, W]} (usually NCHW), plane by plane, in parallel
+ * over planes (so results do not depend on the thread count), and the adjoints that backward
+ * passes need.
+ *
+ * <p>Max pooling keeps, for every output, the position of the chosen input (its "argmax") within
+ * its plane: the first maximal element in row-major window order, NaN counting as maximal (as
+ * PyTorch). Padding never wins. Average pooling divides by the window size, counting padded
+ * positions or not ({@code countIncludePad}). Adaptive pooling uses windows {@code [floor(i·H/oh),
+ * ceil((i+1)·H/oh))}.
+ */
+public final class Pooling {
+
+  private Pooling() {}
+
+  /** Values of a max pool and, per output element, the flat in-plane index of the chosen input. */
+  public record MaxResult(Tensor values, int[] argmax) {}
+
+  /** Max pooling with the window of {@code geo}. */
+  public static MaxResult maxPool2d(Tensor x, PoolGeometry geo) {
+    int[] shape = checkPlanes("max_pool2d", x);
+    int h = shape[shape.length - 2];
+    int w = shape[shape.length - 1];
+    int oh = geo.outputHeight("max_pool2d", h);
+    int ow = geo.outputWidth("max_pool2d", w);
+    Windows windows = Windows.sliding(h, w, oh, ow, geo);
+    return maxPool(x.contiguous(), shape, windows);
+  }
+
+  /** Adaptive max pooling to {@code outH × outW}. */
+  public static MaxResult adaptiveMaxPool2d(Tensor x, int outH, int outW) {
+    int[] shape = checkPlanes("adaptive_max_pool2d", x);
+    checkArgument(outH >= 1 && outW >= 1, "adaptive_max_pool2d: output size must be >= 1, got %sx%s", outH, outW);
+    return maxPool(x.contiguous(), shape, Windows.adaptive(shape[shape.length - 2], shape[shape.length - 1], outH, outW));
+  }
+
+  private static MaxResult maxPool(Tensor x, int[] shape, Windows win) {
+    int planes = planes(shape);
+    int planeIn = win.h * win.w;
+    int planeOut = win.oh * win.ow;
+    Tensor out = Tensor.zeros(x.dtype, outShape(shape, win.oh, win.ow));
+    int[] argmax = new int[planes * planeOut];
+    float[] xf = x.storage.floats;
+    double[] xd = x.storage.doubles;
+    float[] yf = out.storage.floats;
+    double[] yd = out.storage.doubles;
+    int base = x.offset;
+    Parallel.forRange(planes, grain(planeIn), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int in0 = base + plane * planeIn;
+        int o = plane * planeOut;
+        for (int i = 0; i < win.oh; i++) {
+          for (int j = 0; j < win.ow; j++, o++) {
+            int best = -1;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (int r = win.rowStart(i); r < win.rowEnd(i); r += win.dilationH) {
+              for (int c = win.colStart(j); c < win.colEnd(j); c += win.dilationW) {
+                double v = xf != null ? xf[in0 + r * win.w + c] : xd[in0 + r * win.w + c];
+                if (best < 0 || v > bestValue || (Double.isNaN(v) && !Double.isNaN(bestValue))) {
+                  best = r * win.w + c;
+                  bestValue = v;
+                }
+              }
+            }
+            argmax[o] = best;
+            if (yf != null) {
+              yf[o] = (float) bestValue;
+            } else {
+              yd[o] = bestValue;
+            }
+          }
+        }
+      }
+    });
+    return new MaxResult(out, argmax);
+  }
+
+  /**
+   * The adjoint of max pooling: a tensor of {@code inputShape} where each element of {@code g}
+   * (shaped like the pooled output) is added at its argmax; overlapping windows accumulate.
+   */
+  public static Tensor scatterToArgmax(Tensor g, int[] argmax, int[] inputShape) {
+    int[] gs = g.shape();
+    int planeOut = gs[gs.length - 2] * gs[gs.length - 1];
+    int planeIn = inputShape[inputShape.length - 2] * inputShape[inputShape.length - 1];
+    checkArgument(argmax.length == g.numel(), "scatter_to_argmax: %s indices for gradient %s", argmax.length, Shapes.lazy(gs));
+    Tensor gc = g.contiguous();
+    Tensor out = Tensor.zeros(g.dtype, inputShape);
+    int planes = planes(inputShape);
+    Parallel.forRange(planes, grain(planeIn), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int inBase = plane * planeIn;
+        for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) {
+          int at = inBase + argmax[o];
+          if (out.storage.floats != null) {
+            out.storage.floats[at] += gc.storage.floats[gc.offset + o];
+          } else {
+            out.storage.doubles[at] += gc.storage.doubles[gc.offset + o];
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /** The adjoint of {@link #scatterToArgmax}: each output element reads the input at its argmax. */
+  public static Tensor gatherAtArgmax(Tensor x, int[] argmax, int[] outputShape) {
+    int[] xs = x.shape();
+    int planeIn = xs[xs.length - 2] * xs[xs.length - 1];
+    int planeOut = outputShape[outputShape.length - 2] * outputShape[outputShape.length - 1];
+    Tensor xc = x.contiguous();
+    Tensor out = Tensor.zeros(x.dtype, outputShape);
+    for (int o = 0; o < argmax.length; o++) {
+      int at = xc.offset + (o / planeOut) * planeIn + argmax[o];
+      if (out.storage.floats != null) {
+        out.storage.floats[o] = xc.storage.floats[at];
+      } else {
+        out.storage.doubles[o] = xc.storage.doubles[at];
+      }
+    }
+    return out;
+  }
+
+  /** Average pooling with the window of {@code geo} (dilation must be 1). */
+  public static Tensor avgPool2d(Tensor x, PoolGeometry geo, boolean countIncludePad) {
+    int[] shape = checkPlanes("avg_pool2d", x);
+    checkArgument(geo.dilationH() == 1 && geo.dilationW() == 1, "avg_pool2d: dilation is not supported");
+    int h = shape[shape.length - 2];
+    int w = shape[shape.length - 1];
+    Windows win = Windows.sliding(h, w, geo.outputHeight("avg_pool2d", h), geo.outputWidth("avg_pool2d", w), geo);
+    return average(x.contiguous(), shape, win, countIncludePad);
+  }
+
+  /** The adjoint of {@link #avgPool2d}: each gradient spread evenly (by the same divisor) over its window. */
+  public static Tensor avgPool2dAdjoint(Tensor g, int[] inputShape, PoolGeometry geo, boolean countIncludePad) {
+    int h = inputShape[inputShape.length - 2];
+    int w = inputShape[inputShape.length - 1];
+    Windows win = Windows.sliding(h, w, geo.outputHeight("avg_pool2d", h), geo.outputWidth("avg_pool2d", w), geo);
+    return spread(g.contiguous(), inputShape, win, countIncludePad);
+  }
+
+  /** Adaptive average pooling to {@code outH × outW}. */
+  public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+    int[] shape = checkPlanes("adaptive_avg_pool2d", x);
+    checkArgument(outH >= 1 && outW >= 1, "adaptive_avg_pool2d: output size must be >= 1, got %sx%s", outH, outW);
+    Windows win = Windows.adaptive(shape[shape.length - 2], shape[shape.length - 1], outH, outW);
+    return average(x.contiguous(), shape, win, false);
+  }
+
+  /** The adjoint of {@link #adaptiveAvgPool2d}. */
+  public static Tensor adaptiveAvgPool2dAdjoint(Tensor g, int[] inputShape) {
+    int[] gs = g.shape();
+    Windows win =
+        Windows.adaptive(inputShape[inputShape.length - 2], inputShape[inputShape.length - 1], gs[gs.length - 2], gs[gs.length - 1]);
+    return spread(g.contiguous(), inputShape, win, false);
+  }
+
+  private static Tensor average(Tensor x, int[] shape, Windows win, boolean countIncludePad) {
+    int planes = planes(shape);
+    int planeIn = win.h * win.w;
+    int planeOut = win.oh * win.ow;
+    Tensor out = Tensor.zeros(x.dtype, outShape(shape, win.oh, win.ow));
+    Parallel.forRange(planes, grain(planeIn), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int in0 = x.offset + plane * planeIn;
+        int o = plane * planeOut;
+        for (int i = 0; i < win.oh; i++) {
+          for (int j = 0; j < win.ow; j++, o++) {
+            double sum = 0;
+            for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
+              for (int c = win.colStart(j); c < win.colEnd(j); c++) {
+                sum += x.storage.floats != null ? x.storage.floats[in0 + r * win.w + c] : x.storage.doubles[in0 + r * win.w + c];
+              }
+            }
+            double v = sum / win.divisor(i, j, countIncludePad);
+            if (out.storage.floats != null) {
+              out.storage.floats[o] = (float) v;
+            } else {
+              out.storage.doubles[o] = v;
+            }
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  private static Tensor spread(Tensor g, int[] inputShape, Windows win, boolean countIncludePad) {
+    int planes = planes(inputShape);
+    int planeIn = win.h * win.w;
+    int planeOut = win.oh * win.ow;
+    Tensor out = Tensor.zeros(g.dtype, inputShape);
+    Parallel.forRange(planes, grain(planeIn), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int in0 = plane * planeIn;
+        int o = plane * planeOut;
+        for (int i = 0; i < win.oh; i++) {
+          for (int j = 0; j < win.ow; j++, o++) {
+            double share = (g.storage.floats != null ? g.storage.floats[g.offset + o] : g.storage.doubles[g.offset + o])
+                / win.divisor(i, j, countIncludePad);
+            for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
+              for (int c = win.colStart(j); c < win.colEnd(j); c++) {
+                int at = in0 + r * win.w + c;
+                if (out.storage.floats != null) {
+                  out.storage.floats[at] += (float) share;
+                } else {
+                  out.storage.doubles[at] += share;
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  private static int[] checkPlanes(String op, Tensor x) {
+    int[] shape = x.shape();
+    checkArgument(shape.length >= 2, "%s: input must have rank >= 2 ([..., H, W]), got shape %s", op, Shapes.lazy(shape));
+    return shape;
+  }
+
+  private static int planes(int[] shape) {
+    int planes = 1;
+    for (int d = 0; d < shape.length - 2; d++) {
+      planes *= shape[d];
+    }
+    return planes;
+  }
+
+  private static int[] outShape(int[] shape, int oh, int ow) {
+    int[] out = shape.clone();
+    out[out.length - 2] = oh;
+    out[out.length - 1] = ow;
+    return out;
+  }
+
+  private static int grain(int planeSize) {
+    return Math.max(1, Tensor.PARALLEL_GRAIN / Math.max(1, planeSize));
+  }
+
+  /**
+   * The input rows and columns each output element pools over, clipped to the input, and the
+   * divisor average pooling uses.
+   */
+  private static final class Windows {
+    final int h;
+    final int w;
+    final int oh;
+    final int ow;
+    final int dilationH;
+    final int dilationW;
+    private final int[] rowStart;
+    private final int[] rowEnd;
+    private final int[] colStart;
+    private final int[] colEnd;
+    /** Window sizes clipped to the padded input (not the input), for countIncludePad. */
+    private final int[] paddedRows;
+    private final int[] paddedCols;
+
+    private Windows(int h, int w, int oh, int ow, int dilationH, int dilationW) {
+      this.h = h;
+      this.w = w;
+      this.oh = oh;
+      this.ow = ow;
+      this.dilationH = dilationH;
+      this.dilationW = dilationW;
+      rowStart = new int[oh];
+      rowEnd = new int[oh];
+      colStart = new int[ow];
+      colEnd = new int[ow];
+      paddedRows = new int[oh];
+      paddedCols = new int[ow];
+    }
+
+    static Windows sliding(int h, int w, int oh, int ow, PoolGeometry geo) {
+      Windows win = new Windows(h, w, oh, ow, geo.dilationH(), geo.dilationW());
+      axis(h, oh, geo.kernelH(), geo.strideH(), geo.padH(), geo.dilationH(), win.rowStart, win.rowEnd, win.paddedRows);
+      axis(w, ow, geo.kernelW(), geo.strideW(), geo.padW(), geo.dilationW(), win.colStart, win.colEnd, win.paddedCols);
+      return win;
+    }
+
+    /** Window bounds along one axis; a start is moved forward by whole dilation steps into the input. */
+    private static void axis(int n, int out, int k, int s, int p, int d, int[] start, int[] end, int[] padded) {
+      for (int i = 0; i < out; i++) {
+        int first = i * s - p;
+        int last = first + d * (k - 1) + 1;
+        padded[i] = Math.min(last, n + p) - first;
+        int clipped = first;
+        while (clipped < 0) {
+          clipped += d;
+        }
+        start[i] = clipped;
+        end[i] = Math.min(last, n);
+      }
+    }
+
+    static Windows adaptive(int h, int w, int oh, int ow) {
+      Windows win = new Windows(h, w, oh, ow, 1, 1);
+      for (int i = 0; i < oh; i++) {
+        win.rowStart[i] = (int) Math.floorDiv((long) i * h, oh);
+        win.rowEnd[i] = (int) -Math.floorDiv(-(long) (i + 1) * h, oh);
+        win.paddedRows[i] = win.rowEnd[i] - win.rowStart[i];
+      }
+      for (int j = 0; j < ow; j++) {
+        win.colStart[j] = (int) Math.floorDiv((long) j * w, ow);
+        win.colEnd[j] = (int) -Math.floorDiv(-(long) (j + 1) * w, ow);
+        win.paddedCols[j] = win.colEnd[j] - win.colStart[j];
+      }
+      return win;
+    }
+
+    int rowStart(int i) {
+      return rowStart[i];
+    }
+
+    int rowEnd(int i) {
+      return rowEnd[i];
+    }
+
+    int colStart(int j) {
+      return colStart[j];
+    }
+
+    int colEnd(int j) {
+      return colEnd[j];
+    }
+
+    double divisor(int i, int j, boolean countIncludePad) {
+      return countIncludePad
+          ? (double) paddedRows[i] * paddedCols[j]
+          : (double) Math.max(0, rowEnd[i] - rowStart[i]) * Math.max(0, colEnd[j] - colStart[j]);
+    }
+  }
+}
