@@ -301,6 +301,48 @@ public final class BuiltinOps {
                             .apply(xs.get(0)),
                         random(rng, Domain.ANY, 1, 2, 3, 3)))),
         new OpSpec(
+            "cross_entropy",
+            1,
+            "y = -sum_c q*log_softmax(x) with q the smoothed, weighted one-hot target; dx = (softmax(x)*sum(q) - q)*g",
+            rng -> {
+              Tensor target = Tensor.of(new double[] {0, 2, 1, 2}, 4);
+              Tensor weight = Tensor.of(new double[] {0.5, 2, 1}, 3);
+              Tensor spatialTarget = Tensor.of(new double[] {0, 1, 2, 1, 1, 0}, 2, 3);
+              return List.of(
+                  sample("mean", xs -> Losses.crossEntropy(xs.get(0), target), random(rng, Domain.ANY, 4, 3)),
+                  sample(
+                      "sum, smoothing 0.1, weights",
+                      xs -> Losses.crossEntropy(xs.get(0), target, Losses.ClassOptions.defaults().withReduction(Reduction.SUM).withLabelSmoothing(0.1).withWeight(weight)),
+                      random(rng, Domain.ANY, 4, 3)),
+                  sample(
+                      "none, ignore 2, smoothing 0.2",
+                      xs -> Losses.crossEntropy(xs.get(0), target, Losses.ClassOptions.defaults().withReduction(Reduction.NONE).withIgnoreIndex(2).withLabelSmoothing(0.2)),
+                      random(rng, Domain.ANY, 4, 3)),
+                  sample("spatial [2,3,3]", xs -> Losses.crossEntropy(xs.get(0), spatialTarget), random(rng, Domain.ANY, 2, 3, 3)));
+            }),
+        new OpSpec(
+            "nll_loss",
+            1,
+            "y = -w[t]*x[t] per position, mean over sum(w[t]); dx = -q*g",
+            rng -> {
+              Tensor target = Tensor.of(new double[] {1, 0, 1}, 3);
+              return List.of(
+                  sample("mean", xs -> Losses.nllLoss(xs.get(0), target, Losses.ClassOptions.defaults()), random(rng, Domain.ANY, 3, 2)),
+                  sample(
+                      "none, weights",
+                      xs -> Losses.nllLoss(xs.get(0), target, Losses.ClassOptions.defaults().withReduction(Reduction.NONE).withWeight(Tensor.of(new double[] {2, 0.5}, 2))),
+                      random(rng, Domain.ANY, 3, 2)));
+            }),
+        composite("mse_loss", "y = (x - t)^2, reduced", (x, t) -> Losses.mseLoss(x, t, Reduction.MEAN)),
+        composite("l1_loss", "y = |x - t|, reduced", (x, t) -> Losses.l1Loss(x, t, Reduction.SUM)),
+        composite("huber_loss", "y = 0.5 d^2 if |d| < delta else delta(|d| - 0.5 delta), reduced", (x, t) -> Losses.huberLoss(x, t, 0.7, Reduction.MEAN)),
+        composite("smooth_l1_loss", "y = 0.5 d^2/beta if |d| < beta else |d| - 0.5 beta, reduced", (x, t) -> Losses.smoothL1Loss(x, t, 0.6, Reduction.NONE)),
+        composite(
+            "binary_cross_entropy_with_logits",
+            "y = w*[(1-t)x + (1+(p-1)t) softplus(-x)], reduced",
+            (x, t) -> Losses.binaryCrossEntropyWithLogits(x, Ops.sigmoid(t), Tensor.full(DType.FLOAT64, 0.7, 4), Tensor.full(DType.FLOAT64, 2.0, 4), Reduction.MEAN)),
+        composite("kl_div", "y = exp(t)(t - x) for log-probability targets, reduced", (x, t) -> Losses.klDiv(x, t, true, Reduction.BATCH_MEAN)),
+        new OpSpec(
             "sum",
             1,
             "y = sum(x, dims); dx = expand(g, shape(x))",
@@ -381,6 +423,15 @@ public final class BuiltinOps {
         "overlapping 3x3 windows",
         xs -> new ScatterToArgmax(argmax, new int[] {1, 2, 4, 4}).apply(xs.get(0)),
         random(rng, Domain.ANY, 1, 2, 4, 4));
+  }
+
+  /** A loss composed of registered ops, checked on a [3,4] input and target (both differentiated). */
+  private static OpSpec composite(String name, String summary, BinaryOperator<Var> loss) {
+    return new OpSpec(
+        name,
+        2,
+        summary + " (composed of registered ops)",
+        rng -> List.of(sample("[3,4]", xs -> loss.apply(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 3, 4))));
   }
 
   private static OpSpec unary(String name, String summary, UnaryOperator<Var> op, Domain domain) {

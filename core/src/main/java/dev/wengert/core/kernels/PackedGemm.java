@@ -74,8 +74,76 @@ abstract class PackedGemm<T> {
       T ap, int apOff, T bp, int bpOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstDepth);
 
+  static final int VARIANT = Integer.getInteger("variant", 3);
+
   /** Runs the whole product on {@link Parallel}'s threads. */
   final void run() {
+    if (VARIANT != 4) {
+      run3();
+      return;
+    }
+    int tileRows = ceilDiv(m, mr);
+    int tileCols = ceilDiv(n, nr);
+    int mPadded = tileRows * mr;
+    int nPadded = tileCols * nr;
+    ScratchBuffers scratch = ScratchBuffers.get();
+    T ap = buffer(scratch, Buffer.PACKED_A, mPadded * k);
+    T bp = buffer(scratch, Buffer.PACKED_B, nPadded * k);
+    int slivers = tileRows + tileCols;
+    Parallel.forRange(
+        slivers,
+        grain(slivers, (long) Math.max(mr, nr) * k, MIN_PACKED_PER_THREAD),
+        (u0, u1) -> {
+          if (u0 < tileRows) {
+            int s1 = Math.min(u1, tileRows);
+            for (int pc = 0; pc < k; pc += kc) {
+              int depth = Math.min(kc, k - pc);
+              packA(ap, pc * mPadded + u0 * mr * depth, u0 * mr, Math.min(m, s1 * mr) - u0 * mr,
+                  pc, depth);
+            }
+          }
+          if (u1 > tileRows) {
+            int t0 = Math.max(u0, tileRows) - tileRows;
+            int t1 = u1 - tileRows;
+            for (int pc = 0; pc < k; pc += kc) {
+              int depth = Math.min(kc, k - pc);
+              packB(bp, pc * nPadded + t0 * nr * depth, pc, depth, t0 * nr,
+                  Math.min(n, t1 * nr) - t0 * nr);
+            }
+          }
+        });
+    int threads = Parallel.threads();
+    boolean byColumns =
+        (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
+    if (byColumns) {
+      Parallel.forRange(
+          tileCols,
+          grain(tileCols, (long) nr * m * k, MIN_FMAS_PER_THREAD),
+          (t0, t1) -> part(ap, mPadded, bp, nPadded, 0, m, t0 * nr, Math.min(n, t1 * nr)));
+    } else {
+      Parallel.forRange(
+          tileRows,
+          grain(tileRows, (long) mr * n * k, MIN_FMAS_PER_THREAD),
+          (s0, s1) -> part(ap, mPadded, bp, nPadded, s0 * mr, Math.min(m, s1 * mr), 0, n));
+    }
+  }
+
+  /** {@code C[i0:i1, j0:j1]} in panels of whole rows, each over all of {@code K}. */
+  private void part(T ap, int mPadded, T bp, int nPadded, int i0, int i1, int j0, int j1) {
+    int panel = Math.max(mr, cPanel / (j1 - j0) / mr * mr);
+    for (int ic = i0; ic < i1; ic += panel) {
+      int rows = Math.min(panel, i1 - ic);
+      for (int pc = 0; pc < k; pc += kc) {
+        int depth = Math.min(kc, k - pc);
+        for (int jc = j0; jc < j1; jc += nc) {
+          macroKernel(ap, pc * mPadded + ic * depth, bp, pc * nPadded + jc * depth,
+              ic, rows, jc, Math.min(nc, j1 - jc), depth, pc == 0);
+        }
+      }
+    }
+  }
+
+  final void run3() {
     int tileRows = ceilDiv(m, mr);
     int tileCols = ceilDiv(n, nr);
     int threads = Parallel.threads();
