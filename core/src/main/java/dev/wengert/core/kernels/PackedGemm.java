@@ -74,152 +74,63 @@ abstract class PackedGemm<T> {
       T ap, int apOff, T bp, int bpOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstDepth);
 
-  static final int VARIANT = Integer.getInteger("variant", 3);
+  static final int VARIANT = Integer.getInteger("variant", 5);
 
   /** Runs the whole product on {@link Parallel}'s threads. */
   final void run() {
-    if (VARIANT != 4) {
-      run3();
-      return;
-    }
     int tileRows = ceilDiv(m, mr);
     int tileCols = ceilDiv(n, nr);
+    int threads = Parallel.threads();
+    boolean byColumns =
+        (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
     int mPadded = tileRows * mr;
     int nPadded = tileCols * nr;
-    ScratchBuffers scratch = ScratchBuffers.get();
-    T ap = buffer(scratch, Buffer.PACKED_A, mPadded * k);
-    T bp = buffer(scratch, Buffer.PACKED_B, nPadded * k);
-    int slivers = tileRows + tileCols;
-    Parallel.forRange(
-        slivers,
-        grain(slivers, (long) Math.max(mr, nr) * k, MIN_PACKED_PER_THREAD),
-        (u0, u1) -> {
-          if (u0 < tileRows) {
-            int s1 = Math.min(u1, tileRows);
-            for (int pc = 0; pc < k; pc += kc) {
-              int depth = Math.min(kc, k - pc);
-              packA(ap, pc * mPadded + u0 * mr * depth, u0 * mr, Math.min(m, s1 * mr) - u0 * mr,
-                  pc, depth);
-            }
-          }
-          if (u1 > tileRows) {
-            int t0 = Math.max(u0, tileRows) - tileRows;
-            int t1 = u1 - tileRows;
-            for (int pc = 0; pc < k; pc += kc) {
-              int depth = Math.min(kc, k - pc);
-              packB(bp, pc * nPadded + t0 * nr * depth, pc, depth, t0 * nr,
-                  Math.min(n, t1 * nr) - t0 * nr);
-            }
-          }
-        });
-    int threads = Parallel.threads();
-    boolean byColumns =
-        (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
-    if (byColumns) {
-      Parallel.forRange(
-          tileCols,
-          grain(tileCols, (long) nr * m * k, MIN_FMAS_PER_THREAD),
-          (t0, t1) -> part(ap, mPadded, bp, nPadded, 0, m, t0 * nr, Math.min(n, t1 * nr)));
-    } else {
-      Parallel.forRange(
-          tileRows,
-          grain(tileRows, (long) mr * n * k, MIN_FMAS_PER_THREAD),
-          (s0, s1) -> part(ap, mPadded, bp, nPadded, s0 * mr, Math.min(m, s1 * mr), 0, n));
-    }
-  }
-
-  /** {@code C[i0:i1, j0:j1]} in panels of whole rows, each over all of {@code K}. */
-  private void part(T ap, int mPadded, T bp, int nPadded, int i0, int i1, int j0, int j1) {
-    int panel = Math.max(mr, cPanel / (j1 - j0) / mr * mr);
-    for (int ic = i0; ic < i1; ic += panel) {
-      int rows = Math.min(panel, i1 - ic);
-      for (int pc = 0; pc < k; pc += kc) {
-        int depth = Math.min(kc, k - pc);
-        for (int jc = j0; jc < j1; jc += nc) {
-          macroKernel(ap, pc * mPadded + ic * depth, bp, pc * nPadded + jc * depth,
-              ic, rows, jc, Math.min(nc, j1 - jc), depth, pc == 0);
-        }
+    T shared =
+        buffer(ScratchBuffers.get(), byColumns ? Buffer.PACKED_A : Buffer.PACKED_B,
+            Math.min(kc, k) * (byColumns ? mPadded : nPadded));
+    for (int pc = 0; pc < k; pc += kc) {
+      int depth = Math.min(kc, k - pc);
+      boolean first = pc == 0;
+      int p0 = pc;
+      if (byColumns) {
+        // This slice of A, shared; each thread packs its own blocks of B.
+        Parallel.forRange(
+            tileRows, grain(tileRows, (long) mr * depth, MIN_PACKED_PER_THREAD),
+            (s0, s1) -> packA(shared, s0 * mr * depth, s0 * mr, Math.min(m, s1 * mr) - s0 * mr, p0, depth));
+        Parallel.forRange(
+            tileCols, grain(tileCols, (long) nr * m * depth, MIN_FMAS_PER_THREAD),
+            (t0, t1) -> columnsPart(shared, t0 * nr, Math.min(n, t1 * nr), p0, depth, first));
+      } else {
+        Parallel.forRange(
+            tileCols, grain(tileCols, (long) nr * depth, MIN_PACKED_PER_THREAD),
+            (t0, t1) -> packB(shared, t0 * nr * depth, p0, depth, t0 * nr, Math.min(n, t1 * nr) - t0 * nr));
+        Parallel.forRange(
+            tileRows, grain(tileRows, (long) mr * n * depth, MIN_FMAS_PER_THREAD),
+            (s0, s1) -> rowsPart(shared, s0 * mr, Math.min(m, s1 * mr), p0, depth, first));
       }
     }
   }
 
-  final void run3() {
-    int tileRows = ceilDiv(m, mr);
-    int tileCols = ceilDiv(n, nr);
-    int threads = Parallel.threads();
-    boolean byColumns =
-        (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
-    ScratchBuffers scratch = ScratchBuffers.get();
-    // Slice pc (depth d) of a fully packed operand starts at pc * padded and holds its slivers
-    // one after another, each d * mr (or d * nr) long.
-    if (byColumns) {
-      int mPadded = tileRows * mr;
-      T ap = buffer(scratch, Buffer.PACKED_A, mPadded * k);
-      Parallel.forRange(
-          tileRows,
-          grain(tileRows, (long) mr * k, MIN_PACKED_PER_THREAD),
-          (s0, s1) -> {
-            for (int pc = 0; pc < k; pc += kc) {
-              int depth = Math.min(kc, k - pc);
-              packA(ap, pc * mPadded + s0 * mr * depth, s0 * mr, Math.min(m, s1 * mr) - s0 * mr,
-                  pc, depth);
-            }
-          });
-      Parallel.forRange(
-          tileCols,
-          grain(tileCols, (long) nr * m * k, MIN_FMAS_PER_THREAD),
-          (t0, t1) -> columnsPart(ap, mPadded, t0 * nr, Math.min(n, t1 * nr)));
-    } else {
-      int nPadded = tileCols * nr;
-      T bp = buffer(scratch, Buffer.PACKED_B, nPadded * k);
-      Parallel.forRange(
-          tileCols,
-          grain(tileCols, (long) nr * k, MIN_PACKED_PER_THREAD),
-          (t0, t1) -> {
-            for (int pc = 0; pc < k; pc += kc) {
-              int depth = Math.min(kc, k - pc);
-              packB(bp, pc * nPadded + t0 * nr * depth, pc, depth, t0 * nr,
-                  Math.min(n, t1 * nr) - t0 * nr);
-            }
-          });
-      Parallel.forRange(
-          tileRows,
-          grain(tileRows, (long) mr * n * k, MIN_FMAS_PER_THREAD),
-          (s0, s1) -> rowsPart(bp, nPadded, s0 * mr, Math.min(m, s1 * mr)));
-    }
-  }
-
-  /** Columns {@code [j0, j1)} of {@code C}, with all of {@code A} packed in {@code ap}. */
-  private void columnsPart(T ap, int mPadded, int j0, int j1) {
-    // Panels of C as wide as L2 allows, at least one sliver, at most nc.
-    int panel = Math.max(nr, Math.min(nc, cPanel / m / nr * nr));
-    T bp = buffer(ScratchBuffers.get(), Buffer.B, panel * Math.min(kc, k));
-    for (int jc = j0; jc < j1; jc += panel) {
-      int cols = Math.min(panel, j1 - jc);
-      for (int pc = 0; pc < k; pc += kc) {
-        int depth = Math.min(kc, k - pc);
-        packB(bp, 0, pc, depth, jc, cols);
-        for (int ic = 0; ic < m; ic += mc) {
-          macroKernel(ap, pc * mPadded + ic * depth, bp, 0,
-              ic, Math.min(mc, m - ic), jc, cols, depth, pc == 0);
-        }
+  /** Columns {@code [j0, j1)} of {@code C} for one slice of {@code K}, with {@code A} packed in {@code ap}. */
+  private void columnsPart(T ap, int j0, int j1, int p0, int depth, boolean first) {
+    T bp = buffer(ScratchBuffers.get(), Buffer.B, nc * depth);
+    for (int jc = j0; jc < j1; jc += nc) {
+      int cols = Math.min(nc, j1 - jc);
+      packB(bp, 0, p0, depth, jc, cols);
+      for (int ic = 0; ic < m; ic += mc) {
+        macroKernel(ap, ic * depth, bp, 0, ic, Math.min(mc, m - ic), jc, cols, depth, first);
       }
     }
   }
 
-  /** Rows {@code [i0, i1)} of {@code C}, with all of {@code B} packed in {@code bp}. */
-  private void rowsPart(T bp, int nPadded, int i0, int i1) {
-    int panel = Math.max(mr, Math.min(mc, cPanel / n / mr * mr));
-    T ap = buffer(ScratchBuffers.get(), Buffer.A, panel * Math.min(kc, k));
-    for (int ic = i0; ic < i1; ic += panel) {
-      int rows = Math.min(panel, i1 - ic);
-      for (int pc = 0; pc < k; pc += kc) {
-        int depth = Math.min(kc, k - pc);
-        packA(ap, 0, ic, rows, pc, depth);
-        for (int jc = 0; jc < n; jc += nc) {
-          macroKernel(ap, 0, bp, pc * nPadded + jc * depth,
-              ic, rows, jc, Math.min(nc, n - jc), depth, pc == 0);
-        }
+  /** Rows {@code [i0, i1)} of {@code C} for one slice of {@code K}, with {@code B} packed in {@code bp}. */
+  private void rowsPart(T bp, int i0, int i1, int p0, int depth, boolean first) {
+    T ap = buffer(ScratchBuffers.get(), Buffer.A, mc * depth);
+    for (int ic = i0; ic < i1; ic += mc) {
+      int rows = Math.min(mc, i1 - ic);
+      packA(ap, 0, ic, rows, p0, depth);
+      for (int jc = 0; jc < n; jc += nc) {
+        macroKernel(ap, 0, bp, jc * depth, ic, rows, jc, Math.min(nc, n - jc), depth, first);
       }
     }
   }

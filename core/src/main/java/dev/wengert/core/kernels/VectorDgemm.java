@@ -20,6 +20,7 @@ final class VectorDgemm extends PackedGemm<double[]> {
   static final int C_PANEL = Integer.getInteger("wengert.gemm.cpanel", 1 << 18);
   static final boolean NO_MERGE = Boolean.getBoolean("nomerge");
   static final boolean NO_PACK = Boolean.getBoolean("nopack");
+  static final boolean TOUCH = Boolean.getBoolean("touch");
   static final boolean IR_OUTER = Boolean.getBoolean("wengert.gemm.irouter");
 
   private static final int ZERO = 1;
@@ -85,7 +86,17 @@ final class VectorDgemm extends PackedGemm<double[]> {
   void macroKernel(
       double[] ap, int apOff, double[] bp, int bpOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstDepth) {
-    double[] tile = ScratchBuffers.get().doubles(Buffer.TILE, MR * NR);
+    double[] tile = ScratchBuffers.get().doubles(Buffer.TILE, MR * NR + 1);
+    if (TOUCH && !(firstDepth && beta == 0d)) {
+      double sum = 0d;
+      for (int r = 0; r < rows; r++) {
+        int ci = cOff + (i0 + r) * ldc + j0;
+        for (int jj = 0; jj < cols; jj += 64 / 8) {
+          sum += c[ci + jj];
+        }
+      }
+      tile[MR * NR] = sum;
+    }
     int mode = !firstDepth || beta == 1d ? ACCUM : beta == 0d ? ZERO : SCALE;
     if (IR_OUTER) {
       for (int ir = 0; ir < rows; ir += MR) {

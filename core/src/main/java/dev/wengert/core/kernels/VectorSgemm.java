@@ -20,6 +20,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
   static final int C_PANEL = Integer.getInteger("wengert.gemm.cpanel", 1 << 18);
   static final boolean NO_MERGE = Boolean.getBoolean("nomerge");
   static final boolean NO_PACK = Boolean.getBoolean("nopack");
+  static final boolean TOUCH = Boolean.getBoolean("touch");
   static final boolean IR_OUTER = Boolean.getBoolean("wengert.gemm.irouter");
 
   private static final int ZERO = 1;
@@ -85,7 +86,17 @@ final class VectorSgemm extends PackedGemm<float[]> {
   void macroKernel(
       float[] ap, int apOff, float[] bp, int bpOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstDepth) {
-    float[] tile = ScratchBuffers.get().floats(Buffer.TILE, MR * NR);
+    float[] tile = ScratchBuffers.get().floats(Buffer.TILE, MR * NR + 1);
+    if (TOUCH && !(firstDepth && beta == 0f)) {
+      float sum = 0f;
+      for (int r = 0; r < rows; r++) {
+        int ci = cOff + (i0 + r) * ldc + j0;
+        for (int jj = 0; jj < cols; jj += 64 / 4) {
+          sum += c[ci + jj];
+        }
+      }
+      tile[MR * NR] = sum;
+    }
     int mode = !firstDepth || beta == 1f ? ACCUM : beta == 0f ? ZERO : SCALE;
     if (IR_OUTER) {
       for (int ir = 0; ir < rows; ir += MR) {
