@@ -20,7 +20,8 @@ A tensor is {"shape": [d0, d1, ...], "data": [flat row-major values]}; a 0-d ten
 shape [] and one value. Values are JSON numbers written with Python's shortest
 round-trip repr of the float64 value, so a float64 tensor is stored exactly, and a
 float32 tensor is stored as its float32 values widened exactly to float64 (parse as
-double, then cast to float: no rounding happens).
+double, then cast to float: no rounding happens). Every JSON object has its keys sorted,
+so the order of a case's "inputs" carries no meaning: look inputs up by name.
 """
 
 import json

@@ -9,8 +9,9 @@ import java.util.concurrent.ForkJoinWorkerThread;
 /**
  * Runs a loop over {@code [0, n)} on Wengert's worker threads with a fixed partition: chunk
  * {@code i} of {@code t} always covers the same indices, so a kernel whose chunks write disjoint
- * outputs gives the same bits for any thread count. Nested calls run serially on the calling
- * worker, which keeps the pool free of deadlocks and oversubscription.
+ * outputs gives the same bits for any thread count. Nested calls (from any chunk, including the
+ * one the calling thread runs itself) run serially on the thread that makes them, which keeps the
+ * pool free of deadlocks and oversubscription.
  */
 public final class Parallel {
 
@@ -22,6 +23,9 @@ public final class Parallel {
 
   private static volatile int threads = Runtime.getRuntime().availableProcessors();
   private static volatile ForkJoinPool pool = newPool(threads);
+
+  /** Set on a non-worker thread while it runs its own chunk of a parallel loop. */
+  private static final ThreadLocal<boolean[]> CALLER_IN_LOOP = ThreadLocal.withInitial(() -> new boolean[1]);
 
   private Parallel() {}
 
@@ -61,7 +65,13 @@ public final class Parallel {
       int to = chunkStart(n, chunks, c + 1);
       tasks[c] = p.submit(() -> body.run(from, to));
     }
-    body.run(0, chunkStart(n, chunks, 1));
+    boolean[] inLoop = CALLER_IN_LOOP.get();
+    inLoop[0] = true;
+    try {
+      body.run(0, chunkStart(n, chunks, 1));
+    } finally {
+      inLoop[0] = false;
+    }
     for (int c = 1; c < chunks; c++) {
       tasks[c].join();
     }
@@ -82,7 +92,8 @@ public final class Parallel {
   }
 
   private static boolean inWorker() {
-    return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+    return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool
+        || CALLER_IN_LOOP.get()[0];
   }
 
   private static ForkJoinPool newPool(int count) {

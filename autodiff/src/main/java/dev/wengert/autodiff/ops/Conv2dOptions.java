@@ -152,6 +152,16 @@ public final class Conv2dOptions {
     return Conv2dGeometry.of(strideH, strideW, padH, padW, dilationH, dilationW, groups);
   }
 
+  /** {stride height, stride width}. */
+  public int[] strideValues() {
+    return new int[] {strideH, strideW};
+  }
+
+  /** {dilation height, dilation width}. */
+  public int[] dilationValues() {
+    return new int[] {dilationH, dilationW};
+  }
+
   int strideH() {
     return strideH;
   }

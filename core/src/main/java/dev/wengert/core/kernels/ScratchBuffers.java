@@ -3,23 +3,18 @@ package dev.wengert.core.kernels;
 /**
  * Per-thread scratch arrays for GEMM packing. Each thread gets its own set, allocated on first use
  * and grown (never shrunk) when a call needs more, so steady-state calls allocate nothing. A buffer
- * is only used from the start to the end of one kernel call on its thread (and, for the packed
- * operands, by the workers that call waits for).
+ * is only used from the start to the end of one kernel call on its thread.
  */
 final class ScratchBuffers {
 
   /** The buffers of one thread. */
   enum Buffer {
-    /** {@code op(A)} packed by all threads of a call, owned by the calling thread. */
-    PACKED_A,
-    /** {@code op(B)} packed by all threads of a call, owned by the calling thread. */
-    PACKED_B,
-    /** A thread's own packed block of {@code A}. */
+    /** A thread's packed block of {@code op(A)}. */
     A,
-    /** A block of {@code op(B)} copied row-major by the scalar GEMM, or packed by one thread. */
+    /** A thread's packed block of {@code op(B)} (or, in the scalar GEMM, a copy of it). */
     B,
-    /** One micro-kernel tile. */
-    TILE
+    /** A thread's running sums of a panel of {@code C}. */
+    ACC
   }
 
   private static final ThreadLocal<ScratchBuffers> LOCAL =

@@ -1,31 +1,23 @@
 package dev.wengert.core.kernels;
 
-import jdk.incubator.vector.DoubleVector;
 import dev.wengert.core.kernels.ScratchBuffers.Buffer;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Experimental double GEMM. */
+/** EXPERIMENT double GEMM. */
 final class VectorDgemm extends PackedGemm<double[]> {
 
   static final VectorSpecies<Double> S = VectorKernels.DOUBLES;
   static final int L = S.length();
-  static final int KERNEL = Integer.getInteger("wengert.gemm.kernel", S.vectorBitSize() >= 512 ? 0 : 3);
-  private static final int[] MRS = {12, 8, 6, 6, 14};
-  private static final int[] NVS = {2, 3, 4, 2, 2};
+  static final int KERNEL = Integer.getInteger("wengert.gemm.kernel", S.vectorBitSize() >= 512 ? 0 : 1);
+  private static final int[] MRS = {12, 6, 8, 14};
+  private static final int[] NVS = {2, 2, 3, 2};
   static final int MR = MRS[KERNEL];
   static final int NR = NVS[KERNEL] * L;
   static final int KC = Integer.getInteger("wengert.gemm.kc", 256);
-  static final int MC = Integer.getInteger("wengert.gemm.mc", 12) * MR;
+  static final int MC = Integer.getInteger("wengert.gemm.mc", 16) * MR;
   static final int NC = Integer.getInteger("wengert.gemm.nc", 32) * NR;
-  static final int C_PANEL = Integer.getInteger("wengert.gemm.cpanel", 1 << 18);
-  static final boolean NO_MERGE = Boolean.getBoolean("nomerge");
-  static final boolean NO_PACK = Boolean.getBoolean("nopack");
-  static final boolean TOUCH = Boolean.getBoolean("touch");
   static final boolean IR_OUTER = Boolean.getBoolean("wengert.gemm.irouter");
-
-  private static final int ZERO = 1;
-  private static final int SCALE = 2;
-  private static final int ACCUM = 3;
 
   private final boolean transA;
   private final boolean transB;
@@ -45,7 +37,7 @@ final class VectorDgemm extends PackedGemm<double[]> {
       boolean transA, boolean transB, int m, int n, int k, double alpha,
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
       double beta, double[] c, int cOff, int ldc) {
-    super(m, n, k, MR, NR, KC, MC, NC, C_PANEL);
+    super(m, n, k, MR, NR, KC, MC, NC);
     this.transA = transA;
     this.transB = transB;
     this.alpha = alpha;
@@ -67,156 +59,213 @@ final class VectorDgemm extends PackedGemm<double[]> {
   }
 
   @Override
-  void packA(double[] dst, int dstOff, int i0, int rows, int p0, int depth) {
-    if (NO_PACK) {
-      return;
-    }
-    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, MR, dst, dstOff);
+  void packA(double[] dst, int i0, int rows, int p0, int depth) {
+    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, MR, dst, 0);
   }
 
   @Override
-  void packB(double[] dst, int dstOff, int p0, int depth, int j0, int cols) {
-    if (NO_PACK) {
-      return;
-    }
-    GemmPacking.packB(b, bOff, ldb, transB, p0, depth, j0, cols, NR, dst, dstOff);
+  void packB(double[] dst, int p0, int depth, int j0, int cols) {
+    GemmPacking.packB(b, bOff, ldb, transB, p0, depth, j0, cols, NR, dst, 0);
   }
 
   @Override
   void macroKernel(
-      double[] ap, int apOff, double[] bp, int bpOff,
-      int i0, int rows, int j0, int cols, int depth, boolean firstDepth) {
-    double[] tile = ScratchBuffers.get().doubles(Buffer.TILE, MR * NR + 1);
-    if (TOUCH && !(firstDepth && beta == 0d)) {
-      double sum = 0d;
-      for (int r = 0; r < rows; r++) {
-        int ci = cOff + (i0 + r) * ldc + j0;
-        for (int jj = 0; jj < cols; jj += 64 / 8) {
-          sum += c[ci + jj];
-        }
-      }
-      tile[MR * NR] = sum;
-    }
-    int mode = !firstDepth || beta == 1d ? ACCUM : beta == 0d ? ZERO : SCALE;
+      double[] ap, double[] bp, double[] acc, int accOff,
+      int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice) {
+    int rowTiles = ceilDiv(rows, MR);
     if (IR_OUTER) {
       for (int ir = 0; ir < rows; ir += MR) {
         for (int jr = 0; jr < cols; jr += NR) {
-          tile(ap, apOff + ir * depth, bp, bpOff + jr * depth, depth, tile, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr), mode);
+          int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
+          micro(depth, ap, ir * depth, bp, jr * depth, acc, t, !firstSlice);
+          if (lastSlice) {
+            store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
+          }
         }
       }
-    } else {
-      for (int jr = 0; jr < cols; jr += NR) {
-        for (int ir = 0; ir < rows; ir += MR) {
-          tile(ap, apOff + ir * depth, bp, bpOff + jr * depth, depth, tile, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr), mode);
+      return;
+    }
+    for (int jr = 0; jr < cols; jr += NR) {
+      for (int ir = 0; ir < rows; ir += MR) {
+        int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
+        micro(depth, ap, ir * depth, bp, jr * depth, acc, t, !firstSlice);
+        if (lastSlice) {
+          store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
         }
       }
     }
   }
 
-  private void tile(double[] ap, int aIdx, double[] bp, int bIdx, int depth, double[] tile, int i, int h, int j, int w, int mode) {
-    micro(depth, ap, aIdx, bp, bIdx, tile);
-    if (NO_MERGE) {
-      return;
-    }
-    int cIdx = cOff + i * ldc + j;
+  /** {@code C[i:i+h, j:j+w] = alpha * sums + beta * C}, from the tile of sums at {@code t}. */
+  private void store(double[] acc, int t, int i, int h, int j, int w) {
     DoubleVector alphaV = DoubleVector.broadcast(S, alpha);
     DoubleVector betaV = DoubleVector.broadcast(S, beta);
     for (int r = 0; r < h; r++) {
-      int ci = cIdx + r * ldc;
-      int ti = r * NR;
+      int ci = cOff + (i + r) * ldc + j;
+      int ti = t + r * NR;
       int jj = 0;
       if (w == NR) {
         for (; jj < NR; jj += L) {
-          DoubleVector acc = DoubleVector.fromArray(S, tile, ti + jj);
-          DoubleVector old = mode == ZERO ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ci + jj);
-          if (mode == SCALE) {
-            old = old.mul(betaV);
+          DoubleVector sum = DoubleVector.fromArray(S, acc, ti + jj);
+          DoubleVector old;
+          if (beta == 0d) {
+            old = DoubleVector.zero(S);
+          } else if (beta == 1d) {
+            old = DoubleVector.fromArray(S, c, ci + jj);
+          } else {
+            old = DoubleVector.fromArray(S, c, ci + jj).mul(betaV);
           }
-          acc.fma(alphaV, old).intoArray(c, ci + jj);
+          sum.fma(alphaV, old).intoArray(c, ci + jj);
         }
       }
       for (; jj < w; jj++) {
-        double old = mode == ZERO ? 0d : mode == SCALE ? c[ci + jj] * beta : c[ci + jj];
-        c[ci + jj] = Math.fma(tile[ti + jj], alpha, old);
+        double old = beta == 0d ? 0d : beta == 1d ? c[ci + jj] : c[ci + jj] * beta;
+        c[ci + jj] = Math.fma(acc[ti + jj], alpha, old);
       }
     }
   }
 
   private static void micro(
-      int depth, double[] ap, int aOff, double[] bp, int bOff, double[] tile) {
+      int depth, double[] ap, int aOff, double[] bp, int bOff, double[] acc, int accOff, boolean accumulate) {
     switch (KERNEL) {
-      case 0 -> kernel12x2(depth, ap, aOff, bp, bOff, tile);
-      case 1 -> kernel8x3(depth, ap, aOff, bp, bOff, tile);
-      case 2 -> kernel6x4(depth, ap, aOff, bp, bOff, tile);
-      case 3 -> kernel6x2(depth, ap, aOff, bp, bOff, tile);
-      case 4 -> kernel14x2(depth, ap, aOff, bp, bOff, tile);
+      case 0 -> kernel12x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
+      case 1 -> kernel6x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
+      case 2 -> kernel8x3(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
+      case 3 -> kernel14x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
       default -> throw new AssertionError();
     }
   }
 
-  /** The 12 x 2-vector micro-kernel (see {@link #micro}). */
+  /** The 12 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel12x2(
-      int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] tile) {
-    DoubleVector zero = DoubleVector.zero(S);
-    DoubleVector c00 = zero, c01 = zero;
-    DoubleVector c10 = zero, c11 = zero;
-    DoubleVector c20 = zero, c21 = zero;
-    DoubleVector c30 = zero, c31 = zero;
-    DoubleVector c40 = zero, c41 = zero;
-    DoubleVector c50 = zero, c51 = zero;
-    DoubleVector c60 = zero, c61 = zero;
-    DoubleVector c70 = zero, c71 = zero;
-    DoubleVector c80 = zero, c81 = zero;
-    DoubleVector c90 = zero, c91 = zero;
-    DoubleVector c100 = zero, c101 = zero;
-    DoubleVector c110 = zero, c111 = zero;
+      int depth, double[] ap, int aOff, double[] bp, int bOff, double[] acc, int accOff, boolean accumulate) {
+    DoubleVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b, c8a, c8b, c9a, c9b, c10a, c10b, c11a, c11b;
+    if (accumulate) {
+      c0a = DoubleVector.fromArray(S, acc, accOff); c0b = DoubleVector.fromArray(S, acc, accOff + L);
+      c1a = DoubleVector.fromArray(S, acc, accOff + 2 * L); c1b = DoubleVector.fromArray(S, acc, accOff + 3 * L);
+      c2a = DoubleVector.fromArray(S, acc, accOff + 4 * L); c2b = DoubleVector.fromArray(S, acc, accOff + 5 * L);
+      c3a = DoubleVector.fromArray(S, acc, accOff + 6 * L); c3b = DoubleVector.fromArray(S, acc, accOff + 7 * L);
+      c4a = DoubleVector.fromArray(S, acc, accOff + 8 * L); c4b = DoubleVector.fromArray(S, acc, accOff + 9 * L);
+      c5a = DoubleVector.fromArray(S, acc, accOff + 10 * L); c5b = DoubleVector.fromArray(S, acc, accOff + 11 * L);
+      c6a = DoubleVector.fromArray(S, acc, accOff + 12 * L); c6b = DoubleVector.fromArray(S, acc, accOff + 13 * L);
+      c7a = DoubleVector.fromArray(S, acc, accOff + 14 * L); c7b = DoubleVector.fromArray(S, acc, accOff + 15 * L);
+      c8a = DoubleVector.fromArray(S, acc, accOff + 16 * L); c8b = DoubleVector.fromArray(S, acc, accOff + 17 * L);
+      c9a = DoubleVector.fromArray(S, acc, accOff + 18 * L); c9b = DoubleVector.fromArray(S, acc, accOff + 19 * L);
+      c10a = DoubleVector.fromArray(S, acc, accOff + 20 * L); c10b = DoubleVector.fromArray(S, acc, accOff + 21 * L);
+      c11a = DoubleVector.fromArray(S, acc, accOff + 22 * L); c11b = DoubleVector.fromArray(S, acc, accOff + 23 * L);
+    } else {
+      DoubleVector zero = DoubleVector.zero(S);
+      c0a = zero; c0b = zero;
+      c1a = zero; c1b = zero;
+      c2a = zero; c2b = zero;
+      c3a = zero; c3b = zero;
+      c4a = zero; c4b = zero;
+      c5a = zero; c5b = zero;
+      c6a = zero; c6b = zero;
+      c7a = zero; c7b = zero;
+      c8a = zero; c8b = zero;
+      c9a = zero; c9b = zero;
+      c10a = zero; c10b = zero;
+      c11a = zero; c11b = zero;
+    }
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p * 12;
       int bi = bOff + p * 2 * L;
       DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
       DoubleVector a;
-      a = DoubleVector.broadcast(S, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
-      a = DoubleVector.broadcast(S, ap[ai + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
-      a = DoubleVector.broadcast(S, ap[ai + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
-      a = DoubleVector.broadcast(S, ap[ai + 8]); c80 = a.fma(b0, c80); c81 = a.fma(b1, c81);
-      a = DoubleVector.broadcast(S, ap[ai + 9]); c90 = a.fma(b0, c90); c91 = a.fma(b1, c91);
-      a = DoubleVector.broadcast(S, ap[ai + 10]); c100 = a.fma(b0, c100); c101 = a.fma(b1, c101);
-      a = DoubleVector.broadcast(S, ap[ai + 11]); c110 = a.fma(b0, c110); c111 = a.fma(b1, c111);
+      a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b);
+      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
+      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
+      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
+      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
+      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
+      a = DoubleVector.broadcast(S, ap[ai + 6]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b);
+      a = DoubleVector.broadcast(S, ap[ai + 7]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b);
+      a = DoubleVector.broadcast(S, ap[ai + 8]); c8a = a.fma(b0, c8a); c8b = a.fma(b1, c8b);
+      a = DoubleVector.broadcast(S, ap[ai + 9]); c9a = a.fma(b0, c9a); c9b = a.fma(b1, c9b);
+      a = DoubleVector.broadcast(S, ap[ai + 10]); c10a = a.fma(b0, c10a); c10b = a.fma(b1, c10b);
+      a = DoubleVector.broadcast(S, ap[ai + 11]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
     }
-    c00.intoArray(tile, 0); c01.intoArray(tile, L);
-    c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
-    c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
-    c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
-    c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
-    c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
-    c60.intoArray(tile, 12 * L); c61.intoArray(tile, 13 * L);
-    c70.intoArray(tile, 14 * L); c71.intoArray(tile, 15 * L);
-    c80.intoArray(tile, 16 * L); c81.intoArray(tile, 17 * L);
-    c90.intoArray(tile, 18 * L); c91.intoArray(tile, 19 * L);
-    c100.intoArray(tile, 20 * L); c101.intoArray(tile, 21 * L);
-    c110.intoArray(tile, 22 * L); c111.intoArray(tile, 23 * L);
+    c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
+    c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
+    c2a.intoArray(acc, accOff + 4 * L); c2b.intoArray(acc, accOff + 5 * L);
+    c3a.intoArray(acc, accOff + 6 * L); c3b.intoArray(acc, accOff + 7 * L);
+    c4a.intoArray(acc, accOff + 8 * L); c4b.intoArray(acc, accOff + 9 * L);
+    c5a.intoArray(acc, accOff + 10 * L); c5b.intoArray(acc, accOff + 11 * L);
+    c6a.intoArray(acc, accOff + 12 * L); c6b.intoArray(acc, accOff + 13 * L);
+    c7a.intoArray(acc, accOff + 14 * L); c7b.intoArray(acc, accOff + 15 * L);
+    c8a.intoArray(acc, accOff + 16 * L); c8b.intoArray(acc, accOff + 17 * L);
+    c9a.intoArray(acc, accOff + 18 * L); c9b.intoArray(acc, accOff + 19 * L);
+    c10a.intoArray(acc, accOff + 20 * L); c10b.intoArray(acc, accOff + 21 * L);
+    c11a.intoArray(acc, accOff + 22 * L); c11b.intoArray(acc, accOff + 23 * L);
   }
 
-  /** The 8 x 3-vector micro-kernel (see {@link #micro}). */
+  /** The 6 x 2-vector micro-kernel; see {@link #micro}. */
+  private static void kernel6x2(
+      int depth, double[] ap, int aOff, double[] bp, int bOff, double[] acc, int accOff, boolean accumulate) {
+    DoubleVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b;
+    if (accumulate) {
+      c0a = DoubleVector.fromArray(S, acc, accOff); c0b = DoubleVector.fromArray(S, acc, accOff + L);
+      c1a = DoubleVector.fromArray(S, acc, accOff + 2 * L); c1b = DoubleVector.fromArray(S, acc, accOff + 3 * L);
+      c2a = DoubleVector.fromArray(S, acc, accOff + 4 * L); c2b = DoubleVector.fromArray(S, acc, accOff + 5 * L);
+      c3a = DoubleVector.fromArray(S, acc, accOff + 6 * L); c3b = DoubleVector.fromArray(S, acc, accOff + 7 * L);
+      c4a = DoubleVector.fromArray(S, acc, accOff + 8 * L); c4b = DoubleVector.fromArray(S, acc, accOff + 9 * L);
+      c5a = DoubleVector.fromArray(S, acc, accOff + 10 * L); c5b = DoubleVector.fromArray(S, acc, accOff + 11 * L);
+    } else {
+      DoubleVector zero = DoubleVector.zero(S);
+      c0a = zero; c0b = zero;
+      c1a = zero; c1b = zero;
+      c2a = zero; c2b = zero;
+      c3a = zero; c3b = zero;
+      c4a = zero; c4b = zero;
+      c5a = zero; c5b = zero;
+    }
+    for (int p = 0; p < depth; p++) {
+      int ai = aOff + p * 6;
+      int bi = bOff + p * 2 * L;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
+      DoubleVector a;
+      a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b);
+      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
+      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
+      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
+      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
+      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
+    }
+    c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
+    c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
+    c2a.intoArray(acc, accOff + 4 * L); c2b.intoArray(acc, accOff + 5 * L);
+    c3a.intoArray(acc, accOff + 6 * L); c3b.intoArray(acc, accOff + 7 * L);
+    c4a.intoArray(acc, accOff + 8 * L); c4b.intoArray(acc, accOff + 9 * L);
+    c5a.intoArray(acc, accOff + 10 * L); c5b.intoArray(acc, accOff + 11 * L);
+  }
+
+  /** The 8 x 3-vector micro-kernel; see {@link #micro}. */
   private static void kernel8x3(
-      int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] tile) {
-    DoubleVector zero = DoubleVector.zero(S);
-    DoubleVector c00 = zero, c01 = zero, c02 = zero;
-    DoubleVector c10 = zero, c11 = zero, c12 = zero;
-    DoubleVector c20 = zero, c21 = zero, c22 = zero;
-    DoubleVector c30 = zero, c31 = zero, c32 = zero;
-    DoubleVector c40 = zero, c41 = zero, c42 = zero;
-    DoubleVector c50 = zero, c51 = zero, c52 = zero;
-    DoubleVector c60 = zero, c61 = zero, c62 = zero;
-    DoubleVector c70 = zero, c71 = zero, c72 = zero;
+      int depth, double[] ap, int aOff, double[] bp, int bOff, double[] acc, int accOff, boolean accumulate) {
+    DoubleVector c0a, c0b, c0c, c1a, c1b, c1c, c2a, c2b, c2c, c3a, c3b, c3c, c4a, c4b, c4c, c5a, c5b, c5c, c6a, c6b, c6c, c7a, c7b, c7c;
+    if (accumulate) {
+      c0a = DoubleVector.fromArray(S, acc, accOff); c0b = DoubleVector.fromArray(S, acc, accOff + L); c0c = DoubleVector.fromArray(S, acc, accOff + 2 * L);
+      c1a = DoubleVector.fromArray(S, acc, accOff + 3 * L); c1b = DoubleVector.fromArray(S, acc, accOff + 4 * L); c1c = DoubleVector.fromArray(S, acc, accOff + 5 * L);
+      c2a = DoubleVector.fromArray(S, acc, accOff + 6 * L); c2b = DoubleVector.fromArray(S, acc, accOff + 7 * L); c2c = DoubleVector.fromArray(S, acc, accOff + 8 * L);
+      c3a = DoubleVector.fromArray(S, acc, accOff + 9 * L); c3b = DoubleVector.fromArray(S, acc, accOff + 10 * L); c3c = DoubleVector.fromArray(S, acc, accOff + 11 * L);
+      c4a = DoubleVector.fromArray(S, acc, accOff + 12 * L); c4b = DoubleVector.fromArray(S, acc, accOff + 13 * L); c4c = DoubleVector.fromArray(S, acc, accOff + 14 * L);
+      c5a = DoubleVector.fromArray(S, acc, accOff + 15 * L); c5b = DoubleVector.fromArray(S, acc, accOff + 16 * L); c5c = DoubleVector.fromArray(S, acc, accOff + 17 * L);
+      c6a = DoubleVector.fromArray(S, acc, accOff + 18 * L); c6b = DoubleVector.fromArray(S, acc, accOff + 19 * L); c6c = DoubleVector.fromArray(S, acc, accOff + 20 * L);
+      c7a = DoubleVector.fromArray(S, acc, accOff + 21 * L); c7b = DoubleVector.fromArray(S, acc, accOff + 22 * L); c7c = DoubleVector.fromArray(S, acc, accOff + 23 * L);
+    } else {
+      DoubleVector zero = DoubleVector.zero(S);
+      c0a = zero; c0b = zero; c0c = zero;
+      c1a = zero; c1b = zero; c1c = zero;
+      c2a = zero; c2b = zero; c2c = zero;
+      c3a = zero; c3b = zero; c3c = zero;
+      c4a = zero; c4b = zero; c4c = zero;
+      c5a = zero; c5b = zero; c5c = zero;
+      c6a = zero; c6b = zero; c6c = zero;
+      c7a = zero; c7b = zero; c7c = zero;
+    }
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p * 8;
       int bi = bOff + p * 3 * L;
@@ -224,144 +273,96 @@ final class VectorDgemm extends PackedGemm<double[]> {
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
       DoubleVector b2 = DoubleVector.fromArray(S, bp, bi + 2 * L);
       DoubleVector a;
-      a = DoubleVector.broadcast(S, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52);
-      a = DoubleVector.broadcast(S, ap[ai + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61); c62 = a.fma(b2, c62);
-      a = DoubleVector.broadcast(S, ap[ai + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71); c72 = a.fma(b2, c72);
+      a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b); c0c = a.fma(b2, c0c);
+      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b); c1c = a.fma(b2, c1c);
+      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b); c2c = a.fma(b2, c2c);
+      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b); c3c = a.fma(b2, c3c);
+      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b); c4c = a.fma(b2, c4c);
+      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b); c5c = a.fma(b2, c5c);
+      a = DoubleVector.broadcast(S, ap[ai + 6]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b); c6c = a.fma(b2, c6c);
+      a = DoubleVector.broadcast(S, ap[ai + 7]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b); c7c = a.fma(b2, c7c);
     }
-    c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L);
-    c10.intoArray(tile, 3 * L); c11.intoArray(tile, 4 * L); c12.intoArray(tile, 5 * L);
-    c20.intoArray(tile, 6 * L); c21.intoArray(tile, 7 * L); c22.intoArray(tile, 8 * L);
-    c30.intoArray(tile, 9 * L); c31.intoArray(tile, 10 * L); c32.intoArray(tile, 11 * L);
-    c40.intoArray(tile, 12 * L); c41.intoArray(tile, 13 * L); c42.intoArray(tile, 14 * L);
-    c50.intoArray(tile, 15 * L); c51.intoArray(tile, 16 * L); c52.intoArray(tile, 17 * L);
-    c60.intoArray(tile, 18 * L); c61.intoArray(tile, 19 * L); c62.intoArray(tile, 20 * L);
-    c70.intoArray(tile, 21 * L); c71.intoArray(tile, 22 * L); c72.intoArray(tile, 23 * L);
+    c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L); c0c.intoArray(acc, accOff + 2 * L);
+    c1a.intoArray(acc, accOff + 3 * L); c1b.intoArray(acc, accOff + 4 * L); c1c.intoArray(acc, accOff + 5 * L);
+    c2a.intoArray(acc, accOff + 6 * L); c2b.intoArray(acc, accOff + 7 * L); c2c.intoArray(acc, accOff + 8 * L);
+    c3a.intoArray(acc, accOff + 9 * L); c3b.intoArray(acc, accOff + 10 * L); c3c.intoArray(acc, accOff + 11 * L);
+    c4a.intoArray(acc, accOff + 12 * L); c4b.intoArray(acc, accOff + 13 * L); c4c.intoArray(acc, accOff + 14 * L);
+    c5a.intoArray(acc, accOff + 15 * L); c5b.intoArray(acc, accOff + 16 * L); c5c.intoArray(acc, accOff + 17 * L);
+    c6a.intoArray(acc, accOff + 18 * L); c6b.intoArray(acc, accOff + 19 * L); c6c.intoArray(acc, accOff + 20 * L);
+    c7a.intoArray(acc, accOff + 21 * L); c7b.intoArray(acc, accOff + 22 * L); c7c.intoArray(acc, accOff + 23 * L);
   }
 
-  /** The 6 x 4-vector micro-kernel (see {@link #micro}). */
-  private static void kernel6x4(
-      int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] tile) {
-    DoubleVector zero = DoubleVector.zero(S);
-    DoubleVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-    DoubleVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-    DoubleVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-    DoubleVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-    DoubleVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
-    DoubleVector c50 = zero, c51 = zero, c52 = zero, c53 = zero;
-    for (int p = 0; p < depth; p++) {
-      int ai = aOff + p * 6;
-      int bi = bOff + p * 4 * L;
-      DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
-      DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
-      DoubleVector b2 = DoubleVector.fromArray(S, bp, bi + 2 * L);
-      DoubleVector b3 = DoubleVector.fromArray(S, bp, bi + 3 * L);
-      DoubleVector a;
-      a = DoubleVector.broadcast(S, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
-    }
-    c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
-    c10.intoArray(tile, 4 * L); c11.intoArray(tile, 5 * L); c12.intoArray(tile, 6 * L); c13.intoArray(tile, 7 * L);
-    c20.intoArray(tile, 8 * L); c21.intoArray(tile, 9 * L); c22.intoArray(tile, 10 * L); c23.intoArray(tile, 11 * L);
-    c30.intoArray(tile, 12 * L); c31.intoArray(tile, 13 * L); c32.intoArray(tile, 14 * L); c33.intoArray(tile, 15 * L);
-    c40.intoArray(tile, 16 * L); c41.intoArray(tile, 17 * L); c42.intoArray(tile, 18 * L); c43.intoArray(tile, 19 * L);
-    c50.intoArray(tile, 20 * L); c51.intoArray(tile, 21 * L); c52.intoArray(tile, 22 * L); c53.intoArray(tile, 23 * L);
-  }
-
-  /** The 6 x 2-vector micro-kernel (see {@link #micro}). */
-  private static void kernel6x2(
-      int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] tile) {
-    DoubleVector zero = DoubleVector.zero(S);
-    DoubleVector c00 = zero, c01 = zero;
-    DoubleVector c10 = zero, c11 = zero;
-    DoubleVector c20 = zero, c21 = zero;
-    DoubleVector c30 = zero, c31 = zero;
-    DoubleVector c40 = zero, c41 = zero;
-    DoubleVector c50 = zero, c51 = zero;
-    for (int p = 0; p < depth; p++) {
-      int ai = aOff + p * 6;
-      int bi = bOff + p * 2 * L;
-      DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
-      DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
-      DoubleVector a;
-      a = DoubleVector.broadcast(S, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
-    }
-    c00.intoArray(tile, 0); c01.intoArray(tile, L);
-    c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
-    c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
-    c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
-    c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
-    c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
-  }
-
-  /** The 14 x 2-vector micro-kernel (see {@link #micro}). */
+  /** The 14 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel14x2(
-      int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] tile) {
-    DoubleVector zero = DoubleVector.zero(S);
-    DoubleVector c00 = zero, c01 = zero;
-    DoubleVector c10 = zero, c11 = zero;
-    DoubleVector c20 = zero, c21 = zero;
-    DoubleVector c30 = zero, c31 = zero;
-    DoubleVector c40 = zero, c41 = zero;
-    DoubleVector c50 = zero, c51 = zero;
-    DoubleVector c60 = zero, c61 = zero;
-    DoubleVector c70 = zero, c71 = zero;
-    DoubleVector c80 = zero, c81 = zero;
-    DoubleVector c90 = zero, c91 = zero;
-    DoubleVector c100 = zero, c101 = zero;
-    DoubleVector c110 = zero, c111 = zero;
-    DoubleVector c120 = zero, c121 = zero;
-    DoubleVector c130 = zero, c131 = zero;
+      int depth, double[] ap, int aOff, double[] bp, int bOff, double[] acc, int accOff, boolean accumulate) {
+    DoubleVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b, c8a, c8b, c9a, c9b, c10a, c10b, c11a, c11b, c12a, c12b, c13a, c13b;
+    if (accumulate) {
+      c0a = DoubleVector.fromArray(S, acc, accOff); c0b = DoubleVector.fromArray(S, acc, accOff + L);
+      c1a = DoubleVector.fromArray(S, acc, accOff + 2 * L); c1b = DoubleVector.fromArray(S, acc, accOff + 3 * L);
+      c2a = DoubleVector.fromArray(S, acc, accOff + 4 * L); c2b = DoubleVector.fromArray(S, acc, accOff + 5 * L);
+      c3a = DoubleVector.fromArray(S, acc, accOff + 6 * L); c3b = DoubleVector.fromArray(S, acc, accOff + 7 * L);
+      c4a = DoubleVector.fromArray(S, acc, accOff + 8 * L); c4b = DoubleVector.fromArray(S, acc, accOff + 9 * L);
+      c5a = DoubleVector.fromArray(S, acc, accOff + 10 * L); c5b = DoubleVector.fromArray(S, acc, accOff + 11 * L);
+      c6a = DoubleVector.fromArray(S, acc, accOff + 12 * L); c6b = DoubleVector.fromArray(S, acc, accOff + 13 * L);
+      c7a = DoubleVector.fromArray(S, acc, accOff + 14 * L); c7b = DoubleVector.fromArray(S, acc, accOff + 15 * L);
+      c8a = DoubleVector.fromArray(S, acc, accOff + 16 * L); c8b = DoubleVector.fromArray(S, acc, accOff + 17 * L);
+      c9a = DoubleVector.fromArray(S, acc, accOff + 18 * L); c9b = DoubleVector.fromArray(S, acc, accOff + 19 * L);
+      c10a = DoubleVector.fromArray(S, acc, accOff + 20 * L); c10b = DoubleVector.fromArray(S, acc, accOff + 21 * L);
+      c11a = DoubleVector.fromArray(S, acc, accOff + 22 * L); c11b = DoubleVector.fromArray(S, acc, accOff + 23 * L);
+      c12a = DoubleVector.fromArray(S, acc, accOff + 24 * L); c12b = DoubleVector.fromArray(S, acc, accOff + 25 * L);
+      c13a = DoubleVector.fromArray(S, acc, accOff + 26 * L); c13b = DoubleVector.fromArray(S, acc, accOff + 27 * L);
+    } else {
+      DoubleVector zero = DoubleVector.zero(S);
+      c0a = zero; c0b = zero;
+      c1a = zero; c1b = zero;
+      c2a = zero; c2b = zero;
+      c3a = zero; c3b = zero;
+      c4a = zero; c4b = zero;
+      c5a = zero; c5b = zero;
+      c6a = zero; c6b = zero;
+      c7a = zero; c7b = zero;
+      c8a = zero; c8b = zero;
+      c9a = zero; c9b = zero;
+      c10a = zero; c10b = zero;
+      c11a = zero; c11b = zero;
+      c12a = zero; c12b = zero;
+      c13a = zero; c13b = zero;
+    }
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p * 14;
       int bi = bOff + p * 2 * L;
       DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
       DoubleVector a;
-      a = DoubleVector.broadcast(S, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
-      a = DoubleVector.broadcast(S, ap[ai + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
-      a = DoubleVector.broadcast(S, ap[ai + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
-      a = DoubleVector.broadcast(S, ap[ai + 8]); c80 = a.fma(b0, c80); c81 = a.fma(b1, c81);
-      a = DoubleVector.broadcast(S, ap[ai + 9]); c90 = a.fma(b0, c90); c91 = a.fma(b1, c91);
-      a = DoubleVector.broadcast(S, ap[ai + 10]); c100 = a.fma(b0, c100); c101 = a.fma(b1, c101);
-      a = DoubleVector.broadcast(S, ap[ai + 11]); c110 = a.fma(b0, c110); c111 = a.fma(b1, c111);
-      a = DoubleVector.broadcast(S, ap[ai + 12]); c120 = a.fma(b0, c120); c121 = a.fma(b1, c121);
-      a = DoubleVector.broadcast(S, ap[ai + 13]); c130 = a.fma(b0, c130); c131 = a.fma(b1, c131);
+      a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b);
+      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
+      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
+      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
+      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
+      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
+      a = DoubleVector.broadcast(S, ap[ai + 6]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b);
+      a = DoubleVector.broadcast(S, ap[ai + 7]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b);
+      a = DoubleVector.broadcast(S, ap[ai + 8]); c8a = a.fma(b0, c8a); c8b = a.fma(b1, c8b);
+      a = DoubleVector.broadcast(S, ap[ai + 9]); c9a = a.fma(b0, c9a); c9b = a.fma(b1, c9b);
+      a = DoubleVector.broadcast(S, ap[ai + 10]); c10a = a.fma(b0, c10a); c10b = a.fma(b1, c10b);
+      a = DoubleVector.broadcast(S, ap[ai + 11]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
+      a = DoubleVector.broadcast(S, ap[ai + 12]); c12a = a.fma(b0, c12a); c12b = a.fma(b1, c12b);
+      a = DoubleVector.broadcast(S, ap[ai + 13]); c13a = a.fma(b0, c13a); c13b = a.fma(b1, c13b);
     }
-    c00.intoArray(tile, 0); c01.intoArray(tile, L);
-    c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
-    c20.intoArray(tile, 4 * L); c21.intoArray(tile, 5 * L);
-    c30.intoArray(tile, 6 * L); c31.intoArray(tile, 7 * L);
-    c40.intoArray(tile, 8 * L); c41.intoArray(tile, 9 * L);
-    c50.intoArray(tile, 10 * L); c51.intoArray(tile, 11 * L);
-    c60.intoArray(tile, 12 * L); c61.intoArray(tile, 13 * L);
-    c70.intoArray(tile, 14 * L); c71.intoArray(tile, 15 * L);
-    c80.intoArray(tile, 16 * L); c81.intoArray(tile, 17 * L);
-    c90.intoArray(tile, 18 * L); c91.intoArray(tile, 19 * L);
-    c100.intoArray(tile, 20 * L); c101.intoArray(tile, 21 * L);
-    c110.intoArray(tile, 22 * L); c111.intoArray(tile, 23 * L);
-    c120.intoArray(tile, 24 * L); c121.intoArray(tile, 25 * L);
-    c130.intoArray(tile, 26 * L); c131.intoArray(tile, 27 * L);
+    c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
+    c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
+    c2a.intoArray(acc, accOff + 4 * L); c2b.intoArray(acc, accOff + 5 * L);
+    c3a.intoArray(acc, accOff + 6 * L); c3b.intoArray(acc, accOff + 7 * L);
+    c4a.intoArray(acc, accOff + 8 * L); c4b.intoArray(acc, accOff + 9 * L);
+    c5a.intoArray(acc, accOff + 10 * L); c5b.intoArray(acc, accOff + 11 * L);
+    c6a.intoArray(acc, accOff + 12 * L); c6b.intoArray(acc, accOff + 13 * L);
+    c7a.intoArray(acc, accOff + 14 * L); c7b.intoArray(acc, accOff + 15 * L);
+    c8a.intoArray(acc, accOff + 16 * L); c8b.intoArray(acc, accOff + 17 * L);
+    c9a.intoArray(acc, accOff + 18 * L); c9b.intoArray(acc, accOff + 19 * L);
+    c10a.intoArray(acc, accOff + 20 * L); c10b.intoArray(acc, accOff + 21 * L);
+    c11a.intoArray(acc, accOff + 22 * L); c11b.intoArray(acc, accOff + 23 * L);
+    c12a.intoArray(acc, accOff + 24 * L); c12b.intoArray(acc, accOff + 25 * L);
+    c13a.intoArray(acc, accOff + 26 * L); c13b.intoArray(acc, accOff + 27 * L);
   }
 }
+

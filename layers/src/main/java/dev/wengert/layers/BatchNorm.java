@@ -1,0 +1,118 @@
+package dev.wengert.layers;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.wengert.autodiff.Autodiff;
+import dev.wengert.autodiff.Var;
+import dev.wengert.autodiff.ops.Ops;
+import dev.wengert.core.DType;
+import dev.wengert.core.Shapes;
+import dev.wengert.core.Tensor;
+
+/**
+ * Batch normalisation over the channel dim 1 of {@code [N, C]}, {@code [N, C, L]} (BatchNorm1d) or
+ * {@code [N, C, H, W]} (BatchNorm2d): {@code y = (x − μ)/√(σ² + ε)·γ + β}. In training μ and σ² are
+ * the batch's (σ² biased) and the running statistics move by {@code momentum} toward them (the
+ * running variance with the unbiased σ²); in evaluation the running statistics are used. The
+ * training forward is composed of registered ops, so its gradients are exact to any order.
+ */
+public final class BatchNorm extends Module {
+  private final int channels;
+  private final int rank;
+  private final double eps;
+  private final double momentum;
+  private final Var weight;
+  private final Var bias;
+  private final Tensor runningMean;
+  private final Tensor runningVar;
+  private final Tensor batchesTracked;
+
+  private BatchNorm(int channels, int rank, double eps, double momentum, boolean affine, DType dtype) {
+    checkArgument(channels >= 1, "BatchNorm: channels must be >= 1, got %s", channels);
+    checkArgument(eps > 0, "BatchNorm: eps must be > 0, got %s", eps);
+    checkArgument(momentum >= 0 && momentum <= 1, "BatchNorm: momentum must be in [0, 1], got %s", momentum);
+    this.channels = channels;
+    this.rank = rank;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.weight = affine ? registerParameter("weight", Tensor.ones(dtype, channels)) : null;
+    this.bias = affine ? registerParameter("bias", Tensor.zeros(dtype, channels)) : null;
+    this.runningMean = registerBuffer("running_mean", Tensor.zeros(dtype, channels));
+    this.runningVar = registerBuffer("running_var", Tensor.ones(dtype, channels));
+    this.batchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(DType.FLOAT64));
+  }
+
+  /** PyTorch's {@code BatchNorm2d(channels)}: eps 1e-5, momentum 0.1, affine, float32. */
+  public static BatchNorm batchNorm2d(int channels) {
+    return new BatchNorm(channels, 4, 1e-5, 0.1, true, DType.FLOAT32);
+  }
+
+  /** PyTorch's {@code BatchNorm1d(channels)} for {@code [N, C]} inputs. */
+  public static BatchNorm batchNorm1d(int channels) {
+    return new BatchNorm(channels, 2, 1e-5, 0.1, true, DType.FLOAT32);
+  }
+
+  /** Any of the above with explicit options. */
+  public static BatchNorm of(int channels, int inputRank, double eps, double momentum, boolean affine, DType dtype) {
+    checkArgument(inputRank >= 2 && inputRank <= 4, "BatchNorm: input rank must be 2, 3 or 4, got %s", inputRank);
+    return new BatchNorm(channels, inputRank, eps, momentum, affine, dtype);
+  }
+
+  @Override
+  public Var forward(Var x) {
+    if (x.rank() != rank || x.size(1) != channels) {
+      throw new IllegalArgumentException(
+          this + ": expects input of rank " + rank + " with " + channels + " channels in dim 1, got " + Shapes.format(x.shape()));
+    }
+    int[] dims = reducedDims();
+    int[] statShape = new int[rank];
+    java.util.Arrays.fill(statShape, 1);
+    statShape[1] = channels;
+    Var normalised;
+    if (isTraining()) {
+      int count = x.value().numel() / channels;
+      checkArgument(count > 1, "%s: training needs more than one value per channel, got input %s", this, Shapes.lazy(x.shape()));
+      Var mean = Ops.mean(x, dims, true);
+      Var centered = Ops.sub(x, mean);
+      Var variance = Ops.mean(Ops.mul(centered, centered), dims, true);
+      normalised = Ops.div(centered, Ops.sqrt(Ops.addScalar(variance, eps)));
+      updateRunningStatistics(mean.value(), variance.value(), count);
+    } else {
+      Var mean = Var.constant(runningMean.reshape(statShape));
+      Var std = Var.constant(runningVar.add(eps).sqrt().reshape(statShape));
+      normalised = Ops.div(Ops.sub(x, mean), std);
+    }
+    if (weight == null) {
+      return normalised;
+    }
+    return Ops.add(Ops.mul(normalised, Ops.reshape(weight, statShape)), Ops.reshape(bias, statShape));
+  }
+
+  private void updateRunningStatistics(Tensor mean, Tensor variance, int count) {
+    try (Autodiff.Scope s = Autodiff.noGrad()) {
+      Tensor unbiased = variance.reshape(channels).mul((double) count / (count - 1));
+      runningMean.mulInPlace(1 - momentum).addScaledInPlace(momentum, mean.reshape(channels).to(runningMean.dtype()));
+      runningVar.mulInPlace(1 - momentum).addScaledInPlace(momentum, unbiased.to(runningVar.dtype()));
+      batchesTracked.addInPlace(1.0);
+    }
+  }
+
+  private int[] reducedDims() {
+    int[] dims = new int[rank - 1];
+    dims[0] = 0;
+    for (int d = 2; d < rank; d++) {
+      dims[d - 1] = d;
+    }
+    return dims;
+  }
+
+  @Override
+  public int[] outputShape(int[] inputShape) {
+    return inputShape.clone();
+  }
+
+  @Override
+  public String toString() {
+    return (rank == 4 ? "BatchNorm2d(" : "BatchNorm1d(") + channels + ", eps=" + eps + ", momentum=" + momentum + ")";
+  }
+}
