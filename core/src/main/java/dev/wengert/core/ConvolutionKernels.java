@@ -1,122 +1,560 @@
 package dev.wengert.core;
 
+import dev.wengert.core.kernels.Kernels;
+import java.util.Arrays;
+
 /**
- * The loops behind {@link Convolution}: direct loops over contiguous NCHW operands, one output
- * plane per task. Clear rather than fast; correct for every geometry.
+ * The loops behind {@link Convolution}: im2col + GEMM on contiguous NCHW operands. For one sample
+ * and one group, with {@code K = C/G·kh·kw} and {@code P = Ho·Wo}:
+ *
+ * <pre>
+ *   forward:        y[n,g]  (M/G × P) = W_g (M/G × K) · col(x[n,g]) (K × P)   (+ bias)
+ *   adjoint input:  dcol    (K × P)   = W_gᵀ · gy[n,g],   then dx[n,g] = col2im(dcol)
+ *   adjoint weight: dW_g    (M/G × K) = Σ_n gy[n,g] · col(x[n,g])ᵀ
+ * </pre>
+ *
+ * where {@code col} unrolls every kernel window into a column (zeros where the window meets the
+ * padding). A 1×1 kernel with stride 1 and no padding needs no unrolling: the input block already
+ * is the column matrix. Samples are spread over the threads, each with its own column buffer
+ * (reused across calls); when there are fewer samples than threads, the GEMM uses the threads
+ * instead. Planes too large for one buffer of {@link #COLUMN_CAP} elements are processed in bands of
+ * output rows.
+ *
+ * <p>Every result is the same bits for any thread count: forward and adjoint input compute each
+ * sample independently, and the weight gradient sums fixed blocks of {@link #WEIGHT_BLOCK} samples
+ * into partials that are then added in block order.
  */
 final class ConvolutionKernels {
+
+  /** Most elements of one column buffer; larger unrolled planes are split into bands of output rows. */
+  static final int COLUMN_CAP = 1 << 20;
+
+  /**
+   * Samples per partial weight gradient. A constant, not a function of the thread count, so the
+   * order of the sum over samples is always the same.
+   */
+  private static final int WEIGHT_BLOCK = 4;
 
   private ConvolutionKernels() {}
 
   static void forward(Tensor x, Tensor w, Tensor bias, Tensor y, Conv2dGeometry geo) {
-    int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
-    int m = w.shape[0], cg = w.shape[1], kh = w.shape[2], kw = w.shape[3];
-    int ho = y.shape[2], wo = y.shape[3];
-    int mg = m / geo.groups();
-    Parallel.forRange(n * m, 1, (from, to) -> {
-      for (int plane = from; plane < to; plane++) {
-        int b = plane / m, oc = plane % m, g = oc / mg;
-        for (int i = 0; i < ho; i++) {
-          for (int j = 0; j < wo; j++) {
-            double s = bias == null ? 0 : read(bias, bias.offset + oc);
-            for (int ci = 0; ci < cg; ci++) {
-              int ic = g * cg + ci;
-              for (int p = 0; p < kh; p++) {
-                int r = i * geo.strideH() - geo.padTop() + p * geo.dilationH();
-                if (r < 0 || r >= h) {
-                  continue;
-                }
-                for (int q = 0; q < kw; q++) {
-                  int col = j * geo.strideW() - geo.padLeft() + q * geo.dilationW();
-                  if (col < 0 || col >= wd) {
-                    continue;
-                  }
-                  s += read(w, w.offset + ((oc * cg + ci) * kh + p) * kw + q)
-                      * read(x, x.offset + ((b * c + ic) * h + r) * wd + col);
-                }
-              }
-            }
-            write(y, ((b * m + oc) * ho + i) * wo + j, s);
-          }
-        }
-      }
-    });
+    Plan plan = new Plan(x.shape, w.shape[0], w.shape[2], w.shape[3], y.shape[2], y.shape[3], geo);
+    typed(x).forward(plan, x, w, bias, y);
   }
 
   static void adjointInput(Tensor gy, Tensor w, Tensor gx, Conv2dGeometry geo) {
-    int n = gx.shape[0], c = gx.shape[1], h = gx.shape[2], wd = gx.shape[3];
-    int m = w.shape[0], cg = w.shape[1] , kh = w.shape[2], kw = w.shape[3];
-    // Here w is [M, C/G, kh, kw] of the forward conv whose input gradient this is; gy is [N, M, Ho, Wo].
-    int ho = gy.shape[2], wo = gy.shape[3];
-    int mg = m / geo.groups();
-    Parallel.forRange(n * c, 1, (from, to) -> {
-      for (int plane = from; plane < to; plane++) {
-        int b = plane / c, ic = plane % c, g = ic / cg, ci = ic % cg;
-        int base = (b * c + ic) * h * wd;
-        for (int oc = g * mg; oc < (g + 1) * mg; oc++) {
-          for (int i = 0; i < ho; i++) {
-            for (int p = 0; p < kh; p++) {
-              int r = i * geo.strideH() - geo.padTop() + p * geo.dilationH();
-              if (r < 0 || r >= h) {
+    Plan plan = new Plan(gx.shape, w.shape[0], w.shape[2], w.shape[3], gy.shape[2], gy.shape[3], geo);
+    typed(gy).adjointInput(plan, gy, w, gx);
+  }
+
+  static void adjointWeight(Tensor x, Tensor gy, Tensor gw, Conv2dGeometry geo) {
+    Plan plan = new Plan(x.shape, gw.shape[0], gw.shape[2], gw.shape[3], gy.shape[2], gy.shape[3], geo);
+    typed(x).adjointWeight(plan, x, gy, gw);
+  }
+
+  private static Typed<?> typed(Tensor t) {
+    return t.storage.floats != null ? Floats.INSTANCE : Doubles.INSTANCE;
+  }
+
+  /**
+   * Runs {@code body} over samples {@code [0, n)}: a multiple of the thread count spread evenly over
+   * the threads (each runs its GEMMs alone), the rest on the calling thread, whose GEMMs then use
+   * the threads themselves.
+   */
+  private static void forSamples(int n, Parallel.RangeBody body) {
+    int threads = Parallel.chunkCount(n, 1);
+    int spread = threads > 1 ? n - n % threads : 0;
+    if (spread > 0) {
+      Parallel.forRange(spread, spread / threads, body);
+    }
+    if (spread < n) {
+      body.run(spread, n);
+    }
+  }
+
+  /** Sizes, offsets and the valid window ranges of one convolution, whatever the dtype. */
+  private static final class Plan {
+    final int batch;
+    final int channels;
+    final int height;
+    final int width;
+    final int outChannels;
+    final int groupChannels;
+    final int groupOutChannels;
+    final int groups;
+    final int kernelH;
+    final int kernelW;
+    final int outH;
+    final int outW;
+    final int strideH;
+    final int strideW;
+    final int dilationH;
+    final int dilationW;
+    final int padTop;
+    final int padLeft;
+    /** Rows of the column matrix: {@code C/G·kh·kw}. */
+    final int depth;
+    final int inPlane;
+    final int outPlane;
+    /** 1×1 kernel, stride 1, no padding: the input block is the column matrix. */
+    final boolean direct;
+    /** Output rows per band, so that a band's column matrix has at most {@link #COLUMN_CAP} elements. */
+    final int bandRows;
+    /** For kernel row {@code p}: the output rows {@code [rowLo[p], rowHi[p])} whose input row is inside. */
+    final int[] rowLo;
+    final int[] rowHi;
+    /** For kernel column {@code q}: the output columns {@code [colLo[q], colHi[q])} whose input column is inside. */
+    final int[] colLo;
+    final int[] colHi;
+
+    Plan(int[] inputShape, int outChannels, int kernelH, int kernelW, int outH, int outW, Conv2dGeometry geo) {
+      batch = inputShape[0];
+      channels = inputShape[1];
+      height = inputShape[2];
+      width = inputShape[3];
+      this.outChannels = outChannels;
+      groups = geo.groups();
+      groupChannels = channels / groups;
+      groupOutChannels = outChannels / groups;
+      this.kernelH = kernelH;
+      this.kernelW = kernelW;
+      this.outH = outH;
+      this.outW = outW;
+      strideH = geo.strideH();
+      strideW = geo.strideW();
+      dilationH = geo.dilationH();
+      dilationW = geo.dilationW();
+      padTop = geo.padTop();
+      padLeft = geo.padLeft();
+      depth = groupChannels * kernelH * kernelW;
+      inPlane = height * width;
+      outPlane = outH * outW;
+      direct = kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1
+          && padTop == 0 && padLeft == 0 && geo.padBottom() == 0 && geo.padRight() == 0;
+      bandRows = direct ? outH : (int) Math.max(1, Math.min(outH, COLUMN_CAP / Math.max(1L, (long) depth * outW)));
+      rowLo = new int[kernelH];
+      rowHi = new int[kernelH];
+      colLo = new int[kernelW];
+      colHi = new int[kernelW];
+      validRange(height, outH, strideH, padTop, dilationH, rowLo, rowHi);
+      validRange(width, outW, strideW, padLeft, dilationW, colLo, colHi);
+    }
+
+    /** Output positions {@code o} with {@code 0 <= o·s − pad + k·d < n}, for every kernel tap {@code k}. */
+    private static void validRange(int n, int out, int stride, int pad, int dilation, int[] lo, int[] hi) {
+      for (int k = 0; k < lo.length; k++) {
+        int shift = pad - k * dilation;
+        int first = Math.max(0, Math.floorDiv(shift + stride - 1, stride));
+        int end = Math.min(out, Math.floorDiv(n - 1 + shift, stride) + 1);
+        lo[k] = Math.min(first, out);
+        hi[k] = Math.max(end, lo[k]);
+      }
+    }
+
+    /** Offset of channel {@code c} of sample {@code n} of the input. */
+    int inputOffset(int n, int c) {
+      return (n * channels + c) * inPlane;
+    }
+
+    /** Offset of output channel {@code m} of sample {@code n} of the output. */
+    int outputOffset(int n, int m) {
+      return (n * outChannels + m) * outPlane;
+    }
+  }
+
+  /**
+   * The three drivers, written once over the array type {@code T} ({@code float[]} or {@code
+   * double[]}); subclasses supply the GEMM, the unrolling and its adjoint, and two small loops.
+   */
+  private abstract static class Typed<T> {
+
+    abstract T data(Tensor t);
+
+    /** The calling thread's column buffer, at least {@code size} long. */
+    abstract T columns(Scratch scratch, int size);
+
+    /** The calling thread's buffer of weight-gradient partials, at least {@code size} long. */
+    abstract T partials(Scratch scratch, int size);
+
+    /** {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}. */
+    abstract void gemm(
+        boolean transA, boolean transB, int m, int n, int k,
+        T a, int aOff, int lda, T b, int bOff, int ldb, boolean accumulate, T c, int cOff, int ldc);
+
+    /**
+     * The column matrix ({@code depth × (i1−i0)·Wo}, row-major) of output rows {@code [i0, i1)} for
+     * the channel block of {@code x} starting at {@code xOff}.
+     */
+    abstract void im2col(Plan p, T x, int xOff, int i0, int i1, T col);
+
+    /** The adjoint of {@link #im2col}: adds each column entry back onto its input pixel. */
+    abstract void col2im(Plan p, T col, int i0, int i1, T dx, int dxOff);
+
+    /** Sets {@code rows} rows of {@code len} elements (row stride {@code ld}) to {@code bias[biasOff + row]}. */
+    abstract void fillRows(T y, int yOff, int rows, int len, int ld, T bias, int biasOff);
+
+    /** {@code dst[i] += src[i]} for {@code i < n}. */
+    abstract void addTo(T src, int srcOff, T dst, int dstOff, int n);
+
+    final void forward(Plan p, Tensor xt, Tensor wt, Tensor bt, Tensor yt) {
+      T x = data(xt);
+      T w = data(wt);
+      T bias = bt == null ? null : data(bt);
+      T y = data(yt);
+      forSamples(p.batch, (from, to) -> {
+        T col = p.direct ? x : columns(Scratch.get(), p.depth * p.bandRows * p.outW);
+        for (int n = from; n < to; n++) {
+          for (int g = 0; g < p.groups; g++) {
+            int xOff = xt.offset + p.inputOffset(n, g * p.groupChannels);
+            int wOff = wt.offset + g * p.groupOutChannels * p.depth;
+            for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
+              int i1 = Math.min(p.outH, i0 + p.bandRows);
+              int len = (i1 - i0) * p.outW;
+              int yOff = p.outputOffset(n, g * p.groupOutChannels) + i0 * p.outW;
+              if (bias != null) {
+                fillRows(y, yOff, p.groupOutChannels, len, p.outPlane, bias, bt.offset + g * p.groupOutChannels);
+              }
+              if (p.direct) {
+                gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, x, xOff, p.inPlane,
+                    bias != null, y, yOff, p.outPlane);
+              } else {
+                im2col(p, x, xOff, i0, i1, col);
+                gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, col, 0, len,
+                    bias != null, y, yOff, p.outPlane);
+              }
+            }
+          }
+        }
+      });
+    }
+
+    final void adjointInput(Plan p, Tensor gyt, Tensor wt, Tensor dxt) {
+      T gy = data(gyt);
+      T w = data(wt);
+      T dx = data(dxt);
+      forSamples(p.batch, (from, to) -> {
+        T col = p.direct ? null : columns(Scratch.get(), p.depth * p.bandRows * p.outW);
+        for (int n = from; n < to; n++) {
+          for (int g = 0; g < p.groups; g++) {
+            int dxOff = p.inputOffset(n, g * p.groupChannels);
+            int wOff = wt.offset + g * p.groupOutChannels * p.depth;
+            int gyOff = gyt.offset + p.outputOffset(n, g * p.groupOutChannels);
+            for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
+              int i1 = Math.min(p.outH, i0 + p.bandRows);
+              int len = (i1 - i0) * p.outW;
+              if (p.direct) {
+                gemm(true, false, p.depth, len, p.groupOutChannels, w, wOff, p.depth, gy, gyOff, p.outPlane,
+                    false, dx, dxOff, p.inPlane);
+              } else {
+                gemm(true, false, p.depth, len, p.groupOutChannels, w, wOff, p.depth, gy, gyOff + i0 * p.outW,
+                    p.outPlane, false, col, 0, len);
+                col2im(p, col, i0, i1, dx, dxOff);
+              }
+            }
+          }
+        }
+      });
+    }
+
+    final void adjointWeight(Plan p, Tensor xt, Tensor gyt, Tensor dwt) {
+      T x = data(xt);
+      T gy = data(gyt);
+      T dw = data(dwt);
+      int size = p.outChannels * p.depth;
+      int blocks = (p.batch + WEIGHT_BLOCK - 1) / WEIGHT_BLOCK;
+      int threads = Parallel.chunkCount(blocks, 1);
+      // Partials of up to 2·threads blocks at a time: the thread count bounds memory, never the order.
+      int round = Math.min(blocks, 2 * threads);
+      T partials = partials(Scratch.get(), round * size);
+      for (int first = 0; first < blocks; first += round) {
+        int start = first;
+        int count = Math.min(round, blocks - first);
+        Parallel.RangeBody body = (from, to) -> {
+          T col = p.direct ? null : columns(Scratch.get(), p.depth * p.bandRows * p.outW);
+          for (int b = from; b < to; b++) {
+            int n0 = (start + b) * WEIGHT_BLOCK;
+            blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, partials, b * size);
+          }
+        };
+        if (threads > 1 && count > 1) {
+          Parallel.forRange(count, 1, body);
+        } else {
+          body.run(0, count);
+        }
+        for (int b = 0; b < count; b++) {
+          addTo(partials, b * size, dw, 0, size);
+        }
+      }
+    }
+
+    /** {@code out = Σ_{n in [n0, n1)} gy[n] · col(x[n])ᵀ} for every group, samples in order. */
+    private void blockGradient(Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T out, int outOff) {
+      for (int g = 0; g < p.groups; g++) {
+        int dwOff = outOff + g * p.groupOutChannels * p.depth;
+        for (int n = n0; n < n1; n++) {
+          int xOff = xBase + p.inputOffset(n, g * p.groupChannels);
+          int gyOff = gyBase + p.outputOffset(n, g * p.groupOutChannels);
+          for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
+            int i1 = Math.min(p.outH, i0 + p.bandRows);
+            int len = (i1 - i0) * p.outW;
+            boolean accumulate = n > n0 || i0 > 0;
+            if (p.direct) {
+              gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff, p.outPlane, x, xOff, p.inPlane,
+                  accumulate, out, dwOff, p.depth);
+            } else {
+              im2col(p, x, xOff, i0, i1, col);
+              gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff + i0 * p.outW, p.outPlane, col, 0, len,
+                  accumulate, out, dwOff, p.depth);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static final class Floats extends Typed<float[]> {
+    static final Floats INSTANCE = new Floats();
+
+    @Override
+    float[] data(Tensor t) {
+      return t.storage.floats;
+    }
+
+    @Override
+    float[] columns(Scratch scratch, int size) {
+      if (scratch.floatColumns.length < size) {
+        scratch.floatColumns = new float[size];
+      }
+      return scratch.floatColumns;
+    }
+
+    @Override
+    float[] partials(Scratch scratch, int size) {
+      if (scratch.floatPartials.length < size) {
+        scratch.floatPartials = new float[size];
+      }
+      return scratch.floatPartials;
+    }
+
+    @Override
+    void gemm(
+        boolean transA, boolean transB, int m, int n, int k,
+        float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+      if (k == 0) {
+        if (!accumulate) {
+          for (int i = 0; i < m; i++) {
+            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+          }
+        }
+        return;
+      }
+      Kernels.get().sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f, c, cOff, ldc);
+    }
+
+    @Override
+    void im2col(Plan p, float[] x, int xOff, int i0, int i1, float[] col) {
+      int len = (i1 - i0) * p.outW;
+      int row = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int kr = 0; kr < p.kernelH; kr++) {
+          for (int kc = 0; kc < p.kernelW; kc++, row++) {
+            int jLo = p.colLo[kc];
+            int jHi = p.colHi[kc];
+            for (int i = i0; i < i1; i++) {
+              int d = row * len + (i - i0) * p.outW;
+              if (i < p.rowLo[kr] || i >= p.rowHi[kr]) {
+                Arrays.fill(col, d, d + p.outW, 0f);
                 continue;
               }
-              for (int j = 0; j < wo; j++) {
-                double gv = read(gy, gy.offset + ((b * m + oc) * ho + i) * wo + j);
-                for (int q = 0; q < kw; q++) {
-                  int col = j * geo.strideW() - geo.padLeft() + q * geo.dilationW();
-                  if (col < 0 || col >= wd) {
-                    continue;
-                  }
-                  int at = base + r * wd + col;
-                  write(gx, at, read(gx, at) + gv * read(w, w.offset + ((oc * cg + ci) * kh + p) * kw + q));
+              int src = xOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
+                  - p.padLeft + kc * p.dilationW;
+              Arrays.fill(col, d, d + jLo, 0f);
+              if (p.strideW == 1) {
+                System.arraycopy(x, src + jLo, col, d + jLo, jHi - jLo);
+              } else {
+                for (int j = jLo; j < jHi; j++) {
+                  col[d + j] = x[src + j * p.strideW];
+                }
+              }
+              Arrays.fill(col, d + jHi, d + p.outW, 0f);
+            }
+          }
+        }
+      }
+    }
+
+    @Override
+    void col2im(Plan p, float[] col, int i0, int i1, float[] dx, int dxOff) {
+      int len = (i1 - i0) * p.outW;
+      int row = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int kr = 0; kr < p.kernelH; kr++) {
+          for (int kc = 0; kc < p.kernelW; kc++, row++) {
+            int jLo = p.colLo[kc];
+            int jHi = p.colHi[kc];
+            int iLo = Math.max(i0, p.rowLo[kr]);
+            int iHi = Math.min(i1, p.rowHi[kr]);
+            for (int i = iLo; i < iHi; i++) {
+              int d = row * len + (i - i0) * p.outW;
+              int dst = dxOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
+                  - p.padLeft + kc * p.dilationW;
+              if (p.strideW == 1) {
+                for (int j = jLo; j < jHi; j++) {
+                  dx[dst + j] += col[d + j];
+                }
+              } else {
+                for (int j = jLo; j < jHi; j++) {
+                  dx[dst + j * p.strideW] += col[d + j];
                 }
               }
             }
           }
         }
       }
-    });
+    }
+
+    @Override
+    void fillRows(float[] y, int yOff, int rows, int len, int ld, float[] bias, int biasOff) {
+      for (int r = 0; r < rows; r++) {
+        Arrays.fill(y, yOff + r * ld, yOff + r * ld + len, bias[biasOff + r]);
+      }
+    }
+
+    @Override
+    void addTo(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] += src[srcOff + i];
+      }
+    }
   }
 
-  static void adjointWeight(Tensor x, Tensor gy, Tensor gw, Conv2dGeometry geo) {
-    int n = x.shape[0], c = x.shape[1], h = x.shape[2], wd = x.shape[3];
-    int m = gw.shape[0], cg = gw.shape[1], kh = gw.shape[2], kw = gw.shape[3];
-    int ho = gy.shape[2], wo = gy.shape[3];
-    int mg = m / geo.groups();
-    Parallel.forRange(m * cg * kh * kw, 1, (from, to) -> {
-      for (int e = from; e < to; e++) {
-        int q = e % kw, p = (e / kw) % kh, ci = (e / (kw * kh)) % cg, oc = e / (kw * kh * cg);
-        int ic = (oc / mg) * cg + ci;
-        double s = 0;
-        for (int b = 0; b < n; b++) {
-          for (int i = 0; i < ho; i++) {
-            int r = i * geo.strideH() - geo.padTop() + p * geo.dilationH();
-            if (r < 0 || r >= h) {
-              continue;
-            }
-            for (int j = 0; j < wo; j++) {
-              int col = j * geo.strideW() - geo.padLeft() + q * geo.dilationW();
-              if (col < 0 || col >= wd) {
+  private static final class Doubles extends Typed<double[]> {
+    static final Doubles INSTANCE = new Doubles();
+
+    @Override
+    double[] data(Tensor t) {
+      return t.storage.doubles;
+    }
+
+    @Override
+    double[] columns(Scratch scratch, int size) {
+      if (scratch.doubleColumns.length < size) {
+        scratch.doubleColumns = new double[size];
+      }
+      return scratch.doubleColumns;
+    }
+
+    @Override
+    double[] partials(Scratch scratch, int size) {
+      if (scratch.doublePartials.length < size) {
+        scratch.doublePartials = new double[size];
+      }
+      return scratch.doublePartials;
+    }
+
+    @Override
+    void gemm(
+        boolean transA, boolean transB, int m, int n, int k,
+        double[] a, int aOff, int lda, double[] b, int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
+      if (k == 0) {
+        if (!accumulate) {
+          for (int i = 0; i < m; i++) {
+            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
+          }
+        }
+        return;
+      }
+      Kernels.get().dgemm(transA, transB, m, n, k, 1.0, a, aOff, lda, b, bOff, ldb, accumulate ? 1.0 : 0.0, c, cOff, ldc);
+    }
+
+    @Override
+    void im2col(Plan p, double[] x, int xOff, int i0, int i1, double[] col) {
+      int len = (i1 - i0) * p.outW;
+      int row = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int kr = 0; kr < p.kernelH; kr++) {
+          for (int kc = 0; kc < p.kernelW; kc++, row++) {
+            int jLo = p.colLo[kc];
+            int jHi = p.colHi[kc];
+            for (int i = i0; i < i1; i++) {
+              int d = row * len + (i - i0) * p.outW;
+              if (i < p.rowLo[kr] || i >= p.rowHi[kr]) {
+                Arrays.fill(col, d, d + p.outW, 0.0);
                 continue;
               }
-              s += read(gy, gy.offset + ((b * m + oc) * ho + i) * wo + j) * read(x, x.offset + ((b * c + ic) * h + r) * wd + col);
+              int src = xOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
+                  - p.padLeft + kc * p.dilationW;
+              Arrays.fill(col, d, d + jLo, 0.0);
+              if (p.strideW == 1) {
+                System.arraycopy(x, src + jLo, col, d + jLo, jHi - jLo);
+              } else {
+                for (int j = jLo; j < jHi; j++) {
+                  col[d + j] = x[src + j * p.strideW];
+                }
+              }
+              Arrays.fill(col, d + jHi, d + p.outW, 0.0);
             }
           }
         }
-        write(gw, e, s);
       }
-    });
+    }
+
+    @Override
+    void col2im(Plan p, double[] col, int i0, int i1, double[] dx, int dxOff) {
+      int len = (i1 - i0) * p.outW;
+      int row = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int kr = 0; kr < p.kernelH; kr++) {
+          for (int kc = 0; kc < p.kernelW; kc++, row++) {
+            int jLo = p.colLo[kc];
+            int jHi = p.colHi[kc];
+            int iLo = Math.max(i0, p.rowLo[kr]);
+            int iHi = Math.min(i1, p.rowHi[kr]);
+            for (int i = iLo; i < iHi; i++) {
+              int d = row * len + (i - i0) * p.outW;
+              int dst = dxOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
+                  - p.padLeft + kc * p.dilationW;
+              if (p.strideW == 1) {
+                for (int j = jLo; j < jHi; j++) {
+                  dx[dst + j] += col[d + j];
+                }
+              } else {
+                for (int j = jLo; j < jHi; j++) {
+                  dx[dst + j * p.strideW] += col[d + j];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+
+    @Override
+    void fillRows(double[] y, int yOff, int rows, int len, int ld, double[] bias, int biasOff) {
+      for (int r = 0; r < rows; r++) {
+        Arrays.fill(y, yOff + r * ld, yOff + r * ld + len, bias[biasOff + r]);
+      }
+    }
+
+    @Override
+    void addTo(double[] src, int srcOff, double[] dst, int dstOff, int n) {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] += src[srcOff + i];
+      }
+    }
   }
 
-  private static double read(Tensor t, int i) {
-    return t.storage.floats != null ? t.storage.floats[i] : t.storage.doubles[i];
-  }
+  /** One thread's buffers, allocated on first use and grown (never shrunk) when a call needs more. */
+  private static final class Scratch {
+    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-  private static void write(Tensor t, int i, double v) {
-    if (t.storage.floats != null) {
-      t.storage.floats[i] = (float) v;
-    } else {
-      t.storage.doubles[i] = v;
+    float[] floatColumns = new float[0];
+    float[] floatPartials = new float[0];
+    double[] doubleColumns = new double[0];
+    double[] doublePartials = new double[0];
+
+    static Scratch get() {
+      return LOCAL.get();
     }
   }
 }

@@ -95,7 +95,8 @@ abstract class PackedGemm<T> {
   private void part(int i0, int i1, int j0, int j1) {
     ScratchBuffers scratch = ScratchBuffers.get();
     int depthMax = Math.min(kc, k);
-    T ap = buffer(scratch, Buffer.A, Math.min(mc, ceilDiv(i1 - i0, mr) * mr) * depthMax);
+    // Packed A has a fixed row stride of kc (see GemmPacking.packA).
+    T ap = buffer(scratch, Buffer.A, Math.min(mc, ceilDiv(i1 - i0, mr) * mr) * kc);
     T bp = buffer(scratch, Buffer.B, Math.min(nc, ceilDiv(j1 - j0, nr) * nr) * depthMax);
     int rowsPadded = ceilDiv(i1 - i0, mr) * mr;
     for (int jc = j0; jc < j1; jc += nc) {

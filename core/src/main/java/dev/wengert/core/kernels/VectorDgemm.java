@@ -60,7 +60,7 @@ final class VectorDgemm extends PackedGemm<double[]> {
 
   @Override
   void packA(double[] dst, int i0, int rows, int p0, int depth) {
-    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, MR, dst, 0);
+    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, MR, KC, dst, 0);
   }
 
   @Override
@@ -77,7 +77,7 @@ final class VectorDgemm extends PackedGemm<double[]> {
       for (int ir = 0; ir < rows; ir += MR) {
         for (int jr = 0; jr < cols; jr += NR) {
           int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
-          micro(depth, ap, ir * depth, bp, jr * depth, acc, t, !firstSlice);
+          micro(depth, ap, ir * KC, bp, jr * depth, acc, t, !firstSlice);
           if (lastSlice) {
             store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
           }
@@ -88,7 +88,7 @@ final class VectorDgemm extends PackedGemm<double[]> {
     for (int jr = 0; jr < cols; jr += NR) {
       for (int ir = 0; ir < rows; ir += MR) {
         int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
-        micro(depth, ap, ir * depth, bp, jr * depth, acc, t, !firstSlice);
+        micro(depth, ap, ir * KC, bp, jr * depth, acc, t, !firstSlice);
         if (lastSlice) {
           store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
         }
@@ -169,23 +169,23 @@ final class VectorDgemm extends PackedGemm<double[]> {
       c11a = zero; c11b = zero;
     }
     for (int p = 0; p < depth; p++) {
-      int ai = aOff + p * 12;
+      int ai = aOff + p;
       int bi = bOff + p * 2 * L;
       DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
       DoubleVector a;
       a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
-      a = DoubleVector.broadcast(S, ap[ai + 6]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b);
-      a = DoubleVector.broadcast(S, ap[ai + 7]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b);
-      a = DoubleVector.broadcast(S, ap[ai + 8]); c8a = a.fma(b0, c8a); c8b = a.fma(b1, c8b);
-      a = DoubleVector.broadcast(S, ap[ai + 9]); c9a = a.fma(b0, c9a); c9b = a.fma(b1, c9b);
-      a = DoubleVector.broadcast(S, ap[ai + 10]); c10a = a.fma(b0, c10a); c10b = a.fma(b1, c10b);
-      a = DoubleVector.broadcast(S, ap[ai + 11]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
+      a = DoubleVector.broadcast(S, ap[ai + KC]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
+      a = DoubleVector.broadcast(S, ap[ai + 2 * KC]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
+      a = DoubleVector.broadcast(S, ap[ai + 3 * KC]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
+      a = DoubleVector.broadcast(S, ap[ai + 4 * KC]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
+      a = DoubleVector.broadcast(S, ap[ai + 5 * KC]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
+      a = DoubleVector.broadcast(S, ap[ai + 6 * KC]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b);
+      a = DoubleVector.broadcast(S, ap[ai + 7 * KC]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b);
+      a = DoubleVector.broadcast(S, ap[ai + 8 * KC]); c8a = a.fma(b0, c8a); c8b = a.fma(b1, c8b);
+      a = DoubleVector.broadcast(S, ap[ai + 9 * KC]); c9a = a.fma(b0, c9a); c9b = a.fma(b1, c9b);
+      a = DoubleVector.broadcast(S, ap[ai + 10 * KC]); c10a = a.fma(b0, c10a); c10b = a.fma(b1, c10b);
+      a = DoubleVector.broadcast(S, ap[ai + 11 * KC]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
     }
     c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
     c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
@@ -222,17 +222,17 @@ final class VectorDgemm extends PackedGemm<double[]> {
       c5a = zero; c5b = zero;
     }
     for (int p = 0; p < depth; p++) {
-      int ai = aOff + p * 6;
+      int ai = aOff + p;
       int bi = bOff + p * 2 * L;
       DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
       DoubleVector a;
       a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
+      a = DoubleVector.broadcast(S, ap[ai + KC]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
+      a = DoubleVector.broadcast(S, ap[ai + 2 * KC]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
+      a = DoubleVector.broadcast(S, ap[ai + 3 * KC]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
+      a = DoubleVector.broadcast(S, ap[ai + 4 * KC]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
+      a = DoubleVector.broadcast(S, ap[ai + 5 * KC]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
     }
     c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
     c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
@@ -267,20 +267,20 @@ final class VectorDgemm extends PackedGemm<double[]> {
       c7a = zero; c7b = zero; c7c = zero;
     }
     for (int p = 0; p < depth; p++) {
-      int ai = aOff + p * 8;
+      int ai = aOff + p;
       int bi = bOff + p * 3 * L;
       DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
       DoubleVector b2 = DoubleVector.fromArray(S, bp, bi + 2 * L);
       DoubleVector a;
       a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b); c0c = a.fma(b2, c0c);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b); c1c = a.fma(b2, c1c);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b); c2c = a.fma(b2, c2c);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b); c3c = a.fma(b2, c3c);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b); c4c = a.fma(b2, c4c);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b); c5c = a.fma(b2, c5c);
-      a = DoubleVector.broadcast(S, ap[ai + 6]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b); c6c = a.fma(b2, c6c);
-      a = DoubleVector.broadcast(S, ap[ai + 7]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b); c7c = a.fma(b2, c7c);
+      a = DoubleVector.broadcast(S, ap[ai + KC]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b); c1c = a.fma(b2, c1c);
+      a = DoubleVector.broadcast(S, ap[ai + 2 * KC]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b); c2c = a.fma(b2, c2c);
+      a = DoubleVector.broadcast(S, ap[ai + 3 * KC]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b); c3c = a.fma(b2, c3c);
+      a = DoubleVector.broadcast(S, ap[ai + 4 * KC]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b); c4c = a.fma(b2, c4c);
+      a = DoubleVector.broadcast(S, ap[ai + 5 * KC]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b); c5c = a.fma(b2, c5c);
+      a = DoubleVector.broadcast(S, ap[ai + 6 * KC]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b); c6c = a.fma(b2, c6c);
+      a = DoubleVector.broadcast(S, ap[ai + 7 * KC]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b); c7c = a.fma(b2, c7c);
     }
     c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L); c0c.intoArray(acc, accOff + 2 * L);
     c1a.intoArray(acc, accOff + 3 * L); c1b.intoArray(acc, accOff + 4 * L); c1c.intoArray(acc, accOff + 5 * L);
@@ -329,25 +329,25 @@ final class VectorDgemm extends PackedGemm<double[]> {
       c13a = zero; c13b = zero;
     }
     for (int p = 0; p < depth; p++) {
-      int ai = aOff + p * 14;
+      int ai = aOff + p;
       int bi = bOff + p * 2 * L;
       DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + L);
       DoubleVector a;
       a = DoubleVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b);
-      a = DoubleVector.broadcast(S, ap[ai + 1]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
-      a = DoubleVector.broadcast(S, ap[ai + 2]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
-      a = DoubleVector.broadcast(S, ap[ai + 3]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
-      a = DoubleVector.broadcast(S, ap[ai + 4]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
-      a = DoubleVector.broadcast(S, ap[ai + 5]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
-      a = DoubleVector.broadcast(S, ap[ai + 6]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b);
-      a = DoubleVector.broadcast(S, ap[ai + 7]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b);
-      a = DoubleVector.broadcast(S, ap[ai + 8]); c8a = a.fma(b0, c8a); c8b = a.fma(b1, c8b);
-      a = DoubleVector.broadcast(S, ap[ai + 9]); c9a = a.fma(b0, c9a); c9b = a.fma(b1, c9b);
-      a = DoubleVector.broadcast(S, ap[ai + 10]); c10a = a.fma(b0, c10a); c10b = a.fma(b1, c10b);
-      a = DoubleVector.broadcast(S, ap[ai + 11]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
-      a = DoubleVector.broadcast(S, ap[ai + 12]); c12a = a.fma(b0, c12a); c12b = a.fma(b1, c12b);
-      a = DoubleVector.broadcast(S, ap[ai + 13]); c13a = a.fma(b0, c13a); c13b = a.fma(b1, c13b);
+      a = DoubleVector.broadcast(S, ap[ai + KC]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
+      a = DoubleVector.broadcast(S, ap[ai + 2 * KC]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
+      a = DoubleVector.broadcast(S, ap[ai + 3 * KC]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
+      a = DoubleVector.broadcast(S, ap[ai + 4 * KC]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
+      a = DoubleVector.broadcast(S, ap[ai + 5 * KC]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
+      a = DoubleVector.broadcast(S, ap[ai + 6 * KC]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b);
+      a = DoubleVector.broadcast(S, ap[ai + 7 * KC]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b);
+      a = DoubleVector.broadcast(S, ap[ai + 8 * KC]); c8a = a.fma(b0, c8a); c8b = a.fma(b1, c8b);
+      a = DoubleVector.broadcast(S, ap[ai + 9 * KC]); c9a = a.fma(b0, c9a); c9b = a.fma(b1, c9b);
+      a = DoubleVector.broadcast(S, ap[ai + 10 * KC]); c10a = a.fma(b0, c10a); c10b = a.fma(b1, c10b);
+      a = DoubleVector.broadcast(S, ap[ai + 11 * KC]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
+      a = DoubleVector.broadcast(S, ap[ai + 12 * KC]); c12a = a.fma(b0, c12a); c12b = a.fma(b1, c12b);
+      a = DoubleVector.broadcast(S, ap[ai + 13 * KC]); c13a = a.fma(b0, c13a); c13b = a.fma(b1, c13b);
     }
     c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
     c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
