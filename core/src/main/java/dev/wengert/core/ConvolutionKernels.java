@@ -13,12 +13,13 @@ import java.util.Arrays;
  *   adjoint weight: dW_g    (M/G × K) = Σ_n gy[n,g] · col(x[n,g])ᵀ
  * </pre>
  *
- * where {@code col} unrolls every kernel window into a column (zeros where the window meets the
- * padding). A 1×1 kernel with stride 1 and no padding needs no unrolling: the input block already
- * is the column matrix. Samples are spread over the threads, each with its own column buffer
- * (reused across calls); when there are fewer samples than threads, the GEMM uses the threads
- * instead. Planes too large for one buffer of {@link #COLUMN_CAP} elements are processed in bands of
- * output rows.
+ * where {@code col} unrolls every kernel window into a column. With padding, the sample's channel
+ * block is first copied into a zero-bordered buffer (and {@code col2im} accumulates into one), so
+ * the unrolling loops need no bounds checks. A 1×1 kernel with stride 1 and no padding needs no
+ * unrolling: the input block already is the column matrix. Samples are spread over the threads,
+ * each with its own buffers (reused across calls); when there are fewer samples than threads, the
+ * GEMM uses the threads instead. Planes too large for one buffer of {@link #COLUMN_CAP} elements
+ * are unrolled in bands of output rows.
  *
  * <p>Every result is the same bits for any thread count: forward and adjoint input compute each
  * sample independently, and the weight gradient sums fixed blocks of {@link #WEIGHT_BLOCK} samples
@@ -72,7 +73,7 @@ final class ConvolutionKernels {
     }
   }
 
-  /** Sizes, offsets and the valid window ranges of one convolution, whatever the dtype. */
+  /** Sizes and strides of one convolution, whatever the dtype. */
   private static final class Plan {
     final int batch;
     final int channels;
@@ -91,21 +92,22 @@ final class ConvolutionKernels {
     final int dilationH;
     final int dilationW;
     final int padTop;
+    final int padBottom;
     final int padLeft;
+    final int padRight;
     /** Rows of the column matrix: {@code C/G·kh·kw}. */
     final int depth;
     final int inPlane;
     final int outPlane;
     /** 1×1 kernel, stride 1, no padding: the input block is the column matrix. */
     final boolean direct;
+    /** Whether the unrolling reads a zero-bordered copy of the input. */
+    final boolean padded;
+    /** Row length and plane size of what the unrolling reads: the padded copy or the input itself. */
+    final int sourceWidth;
+    final int sourcePlane;
     /** Output rows per band, so that a band's column matrix has at most {@link #COLUMN_CAP} elements. */
     final int bandRows;
-    /** For kernel row {@code p}: the output rows {@code [rowLo[p], rowHi[p])} whose input row is inside. */
-    final int[] rowLo;
-    final int[] rowHi;
-    /** For kernel column {@code q}: the output columns {@code [colLo[q], colHi[q])} whose input column is inside. */
-    final int[] colLo;
-    final int[] colHi;
 
     Plan(int[] inputShape, int outChannels, int kernelH, int kernelW, int outH, int outW, Conv2dGeometry geo) {
       batch = inputShape[0];
@@ -125,30 +127,17 @@ final class ConvolutionKernels {
       dilationH = geo.dilationH();
       dilationW = geo.dilationW();
       padTop = geo.padTop();
+      padBottom = geo.padBottom();
       padLeft = geo.padLeft();
+      padRight = geo.padRight();
       depth = groupChannels * kernelH * kernelW;
       inPlane = height * width;
       outPlane = outH * outW;
-      direct = kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1
-          && padTop == 0 && padLeft == 0 && geo.padBottom() == 0 && geo.padRight() == 0;
+      padded = padTop + padBottom + padLeft + padRight > 0;
+      direct = kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && !padded;
+      sourceWidth = width + padLeft + padRight;
+      sourcePlane = (height + padTop + padBottom) * sourceWidth;
       bandRows = direct ? outH : (int) Math.max(1, Math.min(outH, COLUMN_CAP / Math.max(1L, (long) depth * outW)));
-      rowLo = new int[kernelH];
-      rowHi = new int[kernelH];
-      colLo = new int[kernelW];
-      colHi = new int[kernelW];
-      validRange(height, outH, strideH, padTop, dilationH, rowLo, rowHi);
-      validRange(width, outW, strideW, padLeft, dilationW, colLo, colHi);
-    }
-
-    /** Output positions {@code o} with {@code 0 <= o·s − pad + k·d < n}, for every kernel tap {@code k}. */
-    private static void validRange(int n, int out, int stride, int pad, int dilation, int[] lo, int[] hi) {
-      for (int k = 0; k < lo.length; k++) {
-        int shift = pad - k * dilation;
-        int first = Math.max(0, Math.floorDiv(shift + stride - 1, stride));
-        int end = Math.min(out, Math.floorDiv(n - 1 + shift, stride) + 1);
-        lo[k] = Math.min(first, out);
-        hi[k] = Math.max(end, lo[k]);
-      }
     }
 
     /** Offset of channel {@code c} of sample {@code n} of the input. */
@@ -160,38 +149,59 @@ final class ConvolutionKernels {
     int outputOffset(int n, int m) {
       return (n * outChannels + m) * outPlane;
     }
+
+    int columnsSize() {
+      return direct ? 0 : depth * bandRows * outW;
+    }
+
+    int paddedSize() {
+      return padded ? groupChannels * sourcePlane : 0;
+    }
+  }
+
+  /** The per-thread buffers. */
+  private enum Slot {
+    COLUMNS,
+    PADDED,
+    PARTIALS
   }
 
   /**
    * The three drivers, written once over the array type {@code T} ({@code float[]} or {@code
-   * double[]}); subclasses supply the GEMM, the unrolling and its adjoint, and two small loops.
+   * double[]}); subclasses supply the GEMM, the unrolling and its adjoint, and a few small loops.
    */
   private abstract static class Typed<T> {
 
     abstract T data(Tensor t);
 
-    /** The calling thread's column buffer, at least {@code size} long. */
-    abstract T columns(Scratch scratch, int size);
-
-    /** The calling thread's buffer of weight-gradient partials, at least {@code size} long. */
-    abstract T partials(Scratch scratch, int size);
+    /** The calling thread's buffer {@code slot}, at least {@code size} long. */
+    abstract T buffer(Slot slot, int size);
 
     /** {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}. */
     abstract void gemm(
         boolean transA, boolean transB, int m, int n, int k,
         T a, int aOff, int lda, T b, int bOff, int ldb, boolean accumulate, T c, int cOff, int ldc);
 
-    /**
-     * The column matrix ({@code depth × (i1−i0)·Wo}, row-major) of output rows {@code [i0, i1)} for
-     * the channel block of {@code x} starting at {@code xOff}.
-     */
-    abstract void im2col(Plan p, T x, int xOff, int i0, int i1, T col);
+    /** Copies the channel block of {@code x} at {@code xOff} into {@code xp} with a zero border. */
+    abstract void pad(Plan p, T x, int xOff, T xp);
 
-    /** The adjoint of {@link #im2col}: adds each column entry back onto its input pixel. */
-    abstract void col2im(Plan p, T col, int i0, int i1, T dx, int dxOff);
+    /** The interior of the zero-bordered {@code xp} into the channel block of {@code x} at {@code xOff}. */
+    abstract void crop(Plan p, T xp, T x, int xOff);
+
+    /**
+     * The column matrix ({@code depth × (i1−i0)·Wo}, row-major) of output rows {@code [i0, i1)},
+     * read from the source block (the padded copy, or the input if there is no padding) at {@code
+     * srcOff}.
+     */
+    abstract void im2col(Plan p, T src, int srcOff, int i0, int i1, T col);
+
+    /** The adjoint of {@link #im2col}: adds each column entry onto its source pixel. */
+    abstract void col2im(Plan p, T col, int i0, int i1, T dst, int dstOff);
 
     /** Sets {@code rows} rows of {@code len} elements (row stride {@code ld}) to {@code bias[biasOff + row]}. */
     abstract void fillRows(T y, int yOff, int rows, int len, int ld, T bias, int biasOff);
+
+    abstract void zero(T a, int n);
 
     /** {@code dst[i] += src[i]} for {@code i < n}. */
     abstract void addTo(T src, int srcOff, T dst, int dstOff, int n);
@@ -202,11 +212,15 @@ final class ConvolutionKernels {
       T bias = bt == null ? null : data(bt);
       T y = data(yt);
       forSamples(p.batch, (from, to) -> {
-        T col = p.direct ? x : columns(Scratch.get(), p.depth * p.bandRows * p.outW);
+        T col = buffer(Slot.COLUMNS, p.columnsSize());
+        T xp = buffer(Slot.PADDED, p.paddedSize());
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int xOff = xt.offset + p.inputOffset(n, g * p.groupChannels);
             int wOff = wt.offset + g * p.groupOutChannels * p.depth;
+            if (p.padded) {
+              pad(p, x, xOff, xp);
+            }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
               int len = (i1 - i0) * p.outW;
@@ -218,7 +232,7 @@ final class ConvolutionKernels {
                 gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, x, xOff, p.inPlane,
                     bias != null, y, yOff, p.outPlane);
               } else {
-                im2col(p, x, xOff, i0, i1, col);
+                im2col(p, p.padded ? xp : x, p.padded ? 0 : xOff, i0, i1, col);
                 gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, col, 0, len,
                     bias != null, y, yOff, p.outPlane);
               }
@@ -233,23 +247,30 @@ final class ConvolutionKernels {
       T w = data(wt);
       T dx = data(dxt);
       forSamples(p.batch, (from, to) -> {
-        T col = p.direct ? null : columns(Scratch.get(), p.depth * p.bandRows * p.outW);
+        T col = buffer(Slot.COLUMNS, p.columnsSize());
+        T dxp = buffer(Slot.PADDED, p.paddedSize());
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int dxOff = p.inputOffset(n, g * p.groupChannels);
             int wOff = wt.offset + g * p.groupOutChannels * p.depth;
             int gyOff = gyt.offset + p.outputOffset(n, g * p.groupOutChannels);
+            if (p.direct) {
+              gemm(true, false, p.depth, p.outPlane, p.groupOutChannels, w, wOff, p.depth, gy, gyOff, p.outPlane,
+                  false, dx, dxOff, p.inPlane);
+              continue;
+            }
+            if (p.padded) {
+              zero(dxp, p.paddedSize());
+            }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
               int len = (i1 - i0) * p.outW;
-              if (p.direct) {
-                gemm(true, false, p.depth, len, p.groupOutChannels, w, wOff, p.depth, gy, gyOff, p.outPlane,
-                    false, dx, dxOff, p.inPlane);
-              } else {
-                gemm(true, false, p.depth, len, p.groupOutChannels, w, wOff, p.depth, gy, gyOff + i0 * p.outW,
-                    p.outPlane, false, col, 0, len);
-                col2im(p, col, i0, i1, dx, dxOff);
-              }
+              gemm(true, false, p.depth, len, p.groupOutChannels, w, wOff, p.depth, gy, gyOff + i0 * p.outW,
+                  p.outPlane, false, col, 0, len);
+              col2im(p, col, i0, i1, p.padded ? dxp : dx, p.padded ? 0 : dxOff);
+            }
+            if (p.padded) {
+              crop(p, dxp, dx, dxOff);
             }
           }
         }
@@ -265,15 +286,17 @@ final class ConvolutionKernels {
       int threads = Parallel.chunkCount(blocks, 1);
       // Partials of up to 2·threads blocks at a time: the thread count bounds memory, never the order.
       int round = Math.min(blocks, 2 * threads);
-      T partials = partials(Scratch.get(), round * size);
+      T partials = buffer(Slot.PARTIALS, round * size);
       for (int first = 0; first < blocks; first += round) {
         int start = first;
         int count = Math.min(round, blocks - first);
         Parallel.RangeBody body = (from, to) -> {
-          T col = p.direct ? null : columns(Scratch.get(), p.depth * p.bandRows * p.outW);
+          T col = buffer(Slot.COLUMNS, p.columnsSize());
+          T xp = buffer(Slot.PADDED, p.paddedSize());
           for (int b = from; b < to; b++) {
             int n0 = (start + b) * WEIGHT_BLOCK;
-            blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, partials, b * size);
+            blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, xp,
+                partials, b * size);
           }
         };
         if (threads > 1 && count > 1) {
@@ -288,12 +311,16 @@ final class ConvolutionKernels {
     }
 
     /** {@code out = Σ_{n in [n0, n1)} gy[n] · col(x[n])ᵀ} for every group, samples in order. */
-    private void blockGradient(Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T out, int outOff) {
-      for (int g = 0; g < p.groups; g++) {
-        int dwOff = outOff + g * p.groupOutChannels * p.depth;
-        for (int n = n0; n < n1; n++) {
+    private void blockGradient(
+        Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T xp, T out, int outOff) {
+      for (int n = n0; n < n1; n++) {
+        for (int g = 0; g < p.groups; g++) {
+          int dwOff = outOff + g * p.groupOutChannels * p.depth;
           int xOff = xBase + p.inputOffset(n, g * p.groupChannels);
           int gyOff = gyBase + p.outputOffset(n, g * p.groupOutChannels);
+          if (p.padded) {
+            pad(p, x, xOff, xp);
+          }
           for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
             int i1 = Math.min(p.outH, i0 + p.bandRows);
             int len = (i1 - i0) * p.outW;
@@ -302,7 +329,7 @@ final class ConvolutionKernels {
               gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff, p.outPlane, x, xOff, p.inPlane,
                   accumulate, out, dwOff, p.depth);
             } else {
-              im2col(p, x, xOff, i0, i1, col);
+              im2col(p, p.padded ? xp : x, p.padded ? 0 : xOff, i0, i1, col);
               gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff + i0 * p.outW, p.outPlane, col, 0, len,
                   accumulate, out, dwOff, p.depth);
             }
@@ -321,19 +348,12 @@ final class ConvolutionKernels {
     }
 
     @Override
-    float[] columns(Scratch scratch, int size) {
-      if (scratch.floatColumns.length < size) {
-        scratch.floatColumns = new float[size];
+    float[] buffer(Slot slot, int size) {
+      float[][] buffers = Scratch.get().floats;
+      if (buffers[slot.ordinal()].length < size) {
+        buffers[slot.ordinal()] = new float[size];
       }
-      return scratch.floatColumns;
-    }
-
-    @Override
-    float[] partials(Scratch scratch, int size) {
-      if (scratch.floatPartials.length < size) {
-        scratch.floatPartials = new float[size];
-      }
-      return scratch.floatPartials;
+      return buffers[slot.ordinal()];
     }
 
     @Override
@@ -341,10 +361,8 @@ final class ConvolutionKernels {
         boolean transA, boolean transB, int m, int n, int k,
         float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
       if (k == 0) {
-        if (!accumulate) {
-          for (int i = 0; i < m; i++) {
-            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
-          }
+        for (int i = 0; i < m && !accumulate; i++) {
+          Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
         }
         return;
       }
@@ -352,31 +370,51 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void im2col(Plan p, float[] x, int xOff, int i0, int i1, float[] col) {
-      int len = (i1 - i0) * p.outW;
-      int row = 0;
+    void pad(Plan p, float[] x, int xOff, float[] xp) {
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        Arrays.fill(xp, d, d + p.padTop * p.sourceWidth, 0f);
+        d += p.padTop * p.sourceWidth;
+        for (int r = 0, s = xOff + c * p.inPlane; r < p.height; r++, s += p.width, d += p.sourceWidth) {
+          Arrays.fill(xp, d, d + p.padLeft, 0f);
+          System.arraycopy(x, s, xp, d + p.padLeft, p.width);
+          Arrays.fill(xp, d + p.padLeft + p.width, d + p.sourceWidth, 0f);
+        }
+        Arrays.fill(xp, d, d + p.padBottom * p.sourceWidth, 0f);
+        d += p.padBottom * p.sourceWidth;
+      }
+    }
+
+    @Override
+    void crop(Plan p, float[] xp, float[] x, int xOff) {
+      for (int c = 0; c < p.groupChannels; c++) {
+        int s = c * p.sourcePlane + p.padTop * p.sourceWidth + p.padLeft;
+        for (int r = 0, d = xOff + c * p.inPlane; r < p.height; r++, s += p.sourceWidth, d += p.width) {
+          System.arraycopy(xp, s, x, d, p.width);
+        }
+      }
+    }
+
+    @Override
+    void im2col(Plan p, float[] src, int srcOff, int i0, int i1, float[] col) {
+      int wo = p.outW;
+      int sw = p.strideW;
+      int rowStep = p.strideH * p.sourceWidth;
+      int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
-          for (int kc = 0; kc < p.kernelW; kc++, row++) {
-            int jLo = p.colLo[kc];
-            int jHi = p.colHi[kc];
-            for (int i = i0; i < i1; i++) {
-              int d = row * len + (i - i0) * p.outW;
-              if (i < p.rowLo[kr] || i >= p.rowHi[kr]) {
-                Arrays.fill(col, d, d + p.outW, 0f);
-                continue;
-              }
-              int src = xOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
-                  - p.padLeft + kc * p.dilationW;
-              Arrays.fill(col, d, d + jLo, 0f);
-              if (p.strideW == 1) {
-                System.arraycopy(x, src + jLo, col, d + jLo, jHi - jLo);
+          for (int kc = 0; kc < p.kernelW; kc++) {
+            int s = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
+            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
+              if (sw == 1) {
+                for (int j = 0; j < wo; j++) {
+                  col[d + j] = src[s + j];
+                }
               } else {
-                for (int j = jLo; j < jHi; j++) {
-                  col[d + j] = x[src + j * p.strideW];
+                for (int j = 0; j < wo; j++) {
+                  col[d + j] = src[s + j * sw];
                 }
               }
-              Arrays.fill(col, d + jHi, d + p.outW, 0f);
             }
           }
         }
@@ -384,27 +422,23 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void col2im(Plan p, float[] col, int i0, int i1, float[] dx, int dxOff) {
-      int len = (i1 - i0) * p.outW;
-      int row = 0;
+    void col2im(Plan p, float[] col, int i0, int i1, float[] dst, int dstOff) {
+      int wo = p.outW;
+      int sw = p.strideW;
+      int rowStep = p.strideH * p.sourceWidth;
+      int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
-          for (int kc = 0; kc < p.kernelW; kc++, row++) {
-            int jLo = p.colLo[kc];
-            int jHi = p.colHi[kc];
-            int iLo = Math.max(i0, p.rowLo[kr]);
-            int iHi = Math.min(i1, p.rowHi[kr]);
-            for (int i = iLo; i < iHi; i++) {
-              int d = row * len + (i - i0) * p.outW;
-              int dst = dxOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
-                  - p.padLeft + kc * p.dilationW;
-              if (p.strideW == 1) {
-                for (int j = jLo; j < jHi; j++) {
-                  dx[dst + j] += col[d + j];
+          for (int kc = 0; kc < p.kernelW; kc++) {
+            int s = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
+            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
+              if (sw == 1) {
+                for (int j = 0; j < wo; j++) {
+                  dst[s + j] += col[d + j];
                 }
               } else {
-                for (int j = jLo; j < jHi; j++) {
-                  dx[dst + j * p.strideW] += col[d + j];
+                for (int j = 0; j < wo; j++) {
+                  dst[s + j * sw] += col[d + j];
                 }
               }
             }
@@ -418,6 +452,11 @@ final class ConvolutionKernels {
       for (int r = 0; r < rows; r++) {
         Arrays.fill(y, yOff + r * ld, yOff + r * ld + len, bias[biasOff + r]);
       }
+    }
+
+    @Override
+    void zero(float[] a, int n) {
+      Arrays.fill(a, 0, n, 0f);
     }
 
     @Override
@@ -437,19 +476,12 @@ final class ConvolutionKernels {
     }
 
     @Override
-    double[] columns(Scratch scratch, int size) {
-      if (scratch.doubleColumns.length < size) {
-        scratch.doubleColumns = new double[size];
+    double[] buffer(Slot slot, int size) {
+      double[][] buffers = Scratch.get().doubles;
+      if (buffers[slot.ordinal()].length < size) {
+        buffers[slot.ordinal()] = new double[size];
       }
-      return scratch.doubleColumns;
-    }
-
-    @Override
-    double[] partials(Scratch scratch, int size) {
-      if (scratch.doublePartials.length < size) {
-        scratch.doublePartials = new double[size];
-      }
-      return scratch.doublePartials;
+      return buffers[slot.ordinal()];
     }
 
     @Override
@@ -457,10 +489,8 @@ final class ConvolutionKernels {
         boolean transA, boolean transB, int m, int n, int k,
         double[] a, int aOff, int lda, double[] b, int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
       if (k == 0) {
-        if (!accumulate) {
-          for (int i = 0; i < m; i++) {
-            Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
-          }
+        for (int i = 0; i < m && !accumulate; i++) {
+          Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
         }
         return;
       }
@@ -468,31 +498,51 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void im2col(Plan p, double[] x, int xOff, int i0, int i1, double[] col) {
-      int len = (i1 - i0) * p.outW;
-      int row = 0;
+    void pad(Plan p, double[] x, int xOff, double[] xp) {
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        Arrays.fill(xp, d, d + p.padTop * p.sourceWidth, 0.0);
+        d += p.padTop * p.sourceWidth;
+        for (int r = 0, s = xOff + c * p.inPlane; r < p.height; r++, s += p.width, d += p.sourceWidth) {
+          Arrays.fill(xp, d, d + p.padLeft, 0.0);
+          System.arraycopy(x, s, xp, d + p.padLeft, p.width);
+          Arrays.fill(xp, d + p.padLeft + p.width, d + p.sourceWidth, 0.0);
+        }
+        Arrays.fill(xp, d, d + p.padBottom * p.sourceWidth, 0.0);
+        d += p.padBottom * p.sourceWidth;
+      }
+    }
+
+    @Override
+    void crop(Plan p, double[] xp, double[] x, int xOff) {
+      for (int c = 0; c < p.groupChannels; c++) {
+        int s = c * p.sourcePlane + p.padTop * p.sourceWidth + p.padLeft;
+        for (int r = 0, d = xOff + c * p.inPlane; r < p.height; r++, s += p.sourceWidth, d += p.width) {
+          System.arraycopy(xp, s, x, d, p.width);
+        }
+      }
+    }
+
+    @Override
+    void im2col(Plan p, double[] src, int srcOff, int i0, int i1, double[] col) {
+      int wo = p.outW;
+      int sw = p.strideW;
+      int rowStep = p.strideH * p.sourceWidth;
+      int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
-          for (int kc = 0; kc < p.kernelW; kc++, row++) {
-            int jLo = p.colLo[kc];
-            int jHi = p.colHi[kc];
-            for (int i = i0; i < i1; i++) {
-              int d = row * len + (i - i0) * p.outW;
-              if (i < p.rowLo[kr] || i >= p.rowHi[kr]) {
-                Arrays.fill(col, d, d + p.outW, 0.0);
-                continue;
-              }
-              int src = xOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
-                  - p.padLeft + kc * p.dilationW;
-              Arrays.fill(col, d, d + jLo, 0.0);
-              if (p.strideW == 1) {
-                System.arraycopy(x, src + jLo, col, d + jLo, jHi - jLo);
+          for (int kc = 0; kc < p.kernelW; kc++) {
+            int s = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
+            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
+              if (sw == 1) {
+                for (int j = 0; j < wo; j++) {
+                  col[d + j] = src[s + j];
+                }
               } else {
-                for (int j = jLo; j < jHi; j++) {
-                  col[d + j] = x[src + j * p.strideW];
+                for (int j = 0; j < wo; j++) {
+                  col[d + j] = src[s + j * sw];
                 }
               }
-              Arrays.fill(col, d + jHi, d + p.outW, 0.0);
             }
           }
         }
@@ -500,27 +550,23 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void col2im(Plan p, double[] col, int i0, int i1, double[] dx, int dxOff) {
-      int len = (i1 - i0) * p.outW;
-      int row = 0;
+    void col2im(Plan p, double[] col, int i0, int i1, double[] dst, int dstOff) {
+      int wo = p.outW;
+      int sw = p.strideW;
+      int rowStep = p.strideH * p.sourceWidth;
+      int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
-          for (int kc = 0; kc < p.kernelW; kc++, row++) {
-            int jLo = p.colLo[kc];
-            int jHi = p.colHi[kc];
-            int iLo = Math.max(i0, p.rowLo[kr]);
-            int iHi = Math.min(i1, p.rowHi[kr]);
-            for (int i = iLo; i < iHi; i++) {
-              int d = row * len + (i - i0) * p.outW;
-              int dst = dxOff + (c * p.height + i * p.strideH - p.padTop + kr * p.dilationH) * p.width
-                  - p.padLeft + kc * p.dilationW;
-              if (p.strideW == 1) {
-                for (int j = jLo; j < jHi; j++) {
-                  dx[dst + j] += col[d + j];
+          for (int kc = 0; kc < p.kernelW; kc++) {
+            int s = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
+            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
+              if (sw == 1) {
+                for (int j = 0; j < wo; j++) {
+                  dst[s + j] += col[d + j];
                 }
               } else {
-                for (int j = jLo; j < jHi; j++) {
-                  dx[dst + j * p.strideW] += col[d + j];
+                for (int j = 0; j < wo; j++) {
+                  dst[s + j * sw] += col[d + j];
                 }
               }
             }
@@ -537,6 +583,11 @@ final class ConvolutionKernels {
     }
 
     @Override
+    void zero(double[] a, int n) {
+      Arrays.fill(a, 0, n, 0.0);
+    }
+
+    @Override
     void addTo(double[] src, int srcOff, double[] dst, int dstOff, int n) {
       for (int i = 0; i < n; i++) {
         dst[dstOff + i] += src[srcOff + i];
@@ -544,14 +595,12 @@ final class ConvolutionKernels {
     }
   }
 
-  /** One thread's buffers, allocated on first use and grown (never shrunk) when a call needs more. */
+  /** One thread's buffers by {@link Slot}, allocated on first use and grown (never shrunk) when a call needs more. */
   private static final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-    float[] floatColumns = new float[0];
-    float[] floatPartials = new float[0];
-    double[] doubleColumns = new double[0];
-    double[] doublePartials = new double[0];
+    final float[][] floats = new float[Slot.values().length][0];
+    final double[][] doubles = new double[Slot.values().length][0];
 
     static Scratch get() {
       return LOCAL.get();

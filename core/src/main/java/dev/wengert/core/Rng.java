@@ -27,6 +27,11 @@ public final class Rng {
     return new Rng(state);
   }
 
+  /** Continues from a saved {@link #state()}, as if the draws since then never happened. */
+  public void setState(long saved) {
+    this.state = saved;
+  }
+
   /** The next 64 random bits. */
   public long nextLong() {
     long z = (state += GOLDEN_GAMMA);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks; compare with PyTorch via bench/compare <what>.",
-    subcommands = {GemmBench.class, TapeBench.class})
+    subcommands = {GemmBench.class, TapeBench.class, ConvBench.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -13,7 +13,16 @@ final class Timing {
 
   /** Median seconds of one {@code run}, after {@code warmups} untimed runs. */
   static double medianSeconds(Runnable run, int warmups, int minRuns, double minSeconds) {
-    for (int i = 0; i < warmups; i++) {
+    return medianSeconds(run, warmups, 0, minRuns, minSeconds);
+  }
+
+  /**
+   * Median seconds of one {@code run}, after untimed runs until both {@code warmups} runs and
+   * {@code warmupSeconds} have passed.
+   */
+  static double medianSeconds(Runnable run, int warmups, double warmupSeconds, int minRuns, double minSeconds) {
+    long warmupBegin = System.nanoTime();
+    for (int i = 0; i < warmups || (System.nanoTime() - warmupBegin) / 1e9 < warmupSeconds; i++) {
       run.run();
     }
     double[] times = new double[16];

@@ -1,0 +1,63 @@
+package dev.wengert.examples.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything that determines a training run; saved in its checkpoints so {@code --resume}
+ * continues with exactly the same settings.
+ */
+public record TrainConfig(
+    String model, int epochs, int batch, String optimizer, double lr, String schedule, long seed, boolean augment, String data) {
+
+  public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
+  public static final List<String> SCHEDULES = List.of("none", "cosine", "onecycle");
+
+  public TrainConfig {
+    checkArgument(Models.NAMES.contains(model), "unknown model '%s'; valid models: %s", model, String.join(", ", Models.NAMES));
+    checkArgument(OPTIMIZERS.contains(optimizer), "unknown optimizer '%s'; valid optimizers: %s", optimizer, String.join(", ", OPTIMIZERS));
+    checkArgument(SCHEDULES.contains(schedule), "unknown schedule '%s'; valid schedules: %s", schedule, String.join(", ", SCHEDULES));
+    checkArgument(epochs >= 1, "--epochs must be >= 1, got %s", epochs);
+    checkArgument(batch >= 1, "--batch must be >= 1, got %s", batch);
+    checkArgument(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got %s", lr);
+  }
+
+  /** The recipe of the PyTorch reference: SGD 0.01 with momentum 0.9 for cnn-s, Adam 1e-3 otherwise. */
+  public static String defaultOptimizer(String model) {
+    return model.equals("cnn-s") ? "sgd" : "adam";
+  }
+
+  public static double defaultLr(String optimizer) {
+    return optimizer.equals("sgd") ? 0.01 : 1e-3;
+  }
+
+  /** As checkpoint metadata (strings). */
+  public Map<String, String> toMetadata() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("model", model);
+    m.put("epochs", Integer.toString(epochs));
+    m.put("batch", Integer.toString(batch));
+    m.put("optimizer", optimizer);
+    m.put("lr", Double.toString(lr));
+    m.put("schedule", schedule);
+    m.put("seed", Long.toString(seed));
+    m.put("augment", Boolean.toString(augment));
+    m.put("data", data);
+    return m;
+  }
+
+  /** From checkpoint metadata. */
+  public static TrainConfig fromMetadata(Map<String, String> m) {
+    return new TrainConfig(
+        m.get("model"), Integer.parseInt(m.get("epochs")), Integer.parseInt(m.get("batch")), m.get("optimizer"),
+        Double.parseDouble(m.get("lr")), m.get("schedule"), Long.parseLong(m.get("seed")), Boolean.parseBoolean(m.get("augment")),
+        m.get("data"));
+  }
+
+  public TrainConfig withEpochs(int newEpochs) {
+    return new TrainConfig(model, newEpochs, batch, optimizer, lr, schedule, seed, augment, data);
+  }
+}
