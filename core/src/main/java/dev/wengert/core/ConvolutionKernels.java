@@ -13,9 +13,10 @@ import java.util.Arrays;
  *   adjoint weight: dW_g    (M/G × K) = Σ_n gy[n,g] · col(x[n,g])ᵀ
  * </pre>
  *
- * where {@code col} unrolls every kernel window into a column. With padding, the sample's channel
- * block is first copied into a zero-bordered buffer (and {@code col2im} accumulates into one), so
- * the unrolling loops need no bounds checks. A 1×1 kernel with stride 1 and no padding needs no
+ * where {@code col} unrolls every kernel window into a column. With padding or a column stride, the
+ * sample's channel block is first staged: copied with a zero border and each row split into stride
+ * phases (and {@code col2im} accumulates into such a buffer), so every unrolled row is a plain
+ * contiguous copy without bounds checks. A 1×1 kernel with stride 1 and no padding needs no
  * unrolling: the input block already is the column matrix. Samples are spread over the threads,
  * each with its own buffers (reused across calls); when there are fewer samples than threads, the
  * GEMM uses the threads instead. Planes too large for one buffer of {@link #COLUMN_CAP} elements
@@ -73,6 +74,16 @@ final class ConvolutionKernels {
     }
   }
 
+  /** First index of phase {@code ph} of a staged row that holds an input pixel (not the border). */
+  private static int lowestInside(Plan p, int ph) {
+    return Math.max(0, Math.floorDiv(p.padLeft - ph + p.strideW - 1, p.strideW));
+  }
+
+  /** One past the last index of phase {@code ph} of a staged row that holds an input pixel. */
+  private static int highestInside(Plan p, int ph) {
+    return Math.max(lowestInside(p, ph), Math.min(p.phaseWidth, Math.floorDiv(p.padLeft + p.width - 1 - ph, p.strideW) + 1));
+  }
+
   /** Sizes and strides of one convolution, whatever the dtype. */
   private static final class Plan {
     final int batch;
@@ -101,11 +112,21 @@ final class ConvolutionKernels {
     final int outPlane;
     /** 1×1 kernel, stride 1, no padding: the input block is the column matrix. */
     final boolean direct;
-    /** Whether the unrolling reads a zero-bordered copy of the input. */
-    final boolean padded;
-    /** Row length and plane size of what the unrolling reads: the padded copy or the input itself. */
+    /**
+     * Whether the unrolling reads a staged copy of the input (needed for padding or a column stride
+     * above 1): zero-bordered, with each row split into {@code strideW} phases (padded columns
+     * {@code ph, ph + sw, ph + 2sw, …} stored contiguously), so every unrolled row is a contiguous
+     * copy.
+     */
+    final boolean staged;
+    /** Elements of one phase of a staged row. */
+    final int phaseWidth;
+    /** Rows, row length and plane size of what the unrolling reads: the staged copy or the input itself. */
+    final int sourceHeight;
     final int sourceWidth;
     final int sourcePlane;
+    /** For kernel column {@code q}: where its first tap sits within a source row. */
+    final int[] tapColumn;
     /** Output rows per band, so that a band's column matrix has at most {@link #COLUMN_CAP} elements. */
     final int bandRows;
 
@@ -133,10 +154,19 @@ final class ConvolutionKernels {
       depth = groupChannels * kernelH * kernelW;
       inPlane = height * width;
       outPlane = outH * outW;
-      padded = padTop + padBottom + padLeft + padRight > 0;
+      boolean padded = padTop + padBottom + padLeft + padRight > 0;
       direct = kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && !padded;
-      sourceWidth = width + padLeft + padRight;
-      sourcePlane = (height + padTop + padBottom) * sourceWidth;
+      staged = padded || strideW > 1;
+      int paddedWidth = width + padLeft + padRight;
+      phaseWidth = staged ? (paddedWidth + strideW - 1) / strideW : width;
+      sourceWidth = staged ? phaseWidth * strideW : width;
+      sourceHeight = staged ? height + padTop + padBottom : height;
+      sourcePlane = sourceHeight * sourceWidth;
+      tapColumn = new int[kernelW];
+      for (int q = 0; q < kernelW; q++) {
+        int column = q * dilationW;
+        tapColumn[q] = staged ? (column % strideW) * phaseWidth + column / strideW : column;
+      }
       bandRows = direct ? outH : (int) Math.max(1, Math.min(outH, COLUMN_CAP / Math.max(1L, (long) depth * outW)));
     }
 
@@ -154,15 +184,15 @@ final class ConvolutionKernels {
       return direct ? 0 : depth * bandRows * outW;
     }
 
-    int paddedSize() {
-      return padded ? groupChannels * sourcePlane : 0;
+    int stagedSize() {
+      return staged ? groupChannels * sourcePlane : 0;
     }
   }
 
   /** The per-thread buffers. */
   private enum Slot {
     COLUMNS,
-    PADDED,
+    STAGED,
     PARTIALS
   }
 
@@ -182,16 +212,15 @@ final class ConvolutionKernels {
         boolean transA, boolean transB, int m, int n, int k,
         T a, int aOff, int lda, T b, int bOff, int ldb, boolean accumulate, T c, int cOff, int ldc);
 
-    /** Copies the channel block of {@code x} at {@code xOff} into {@code xp} with a zero border. */
-    abstract void pad(Plan p, T x, int xOff, T xp);
+    /** Copies the channel block of {@code x} at {@code xOff} into {@code xs}, staged (see {@link Plan#staged}). */
+    abstract void stage(Plan p, T x, int xOff, T xs);
 
-    /** The interior of the zero-bordered {@code xp} into the channel block of {@code x} at {@code xOff}. */
-    abstract void crop(Plan p, T xp, T x, int xOff);
+    /** The adjoint of {@link #stage}, less the border: the interior of {@code xs} into the block of {@code x} at {@code xOff}. */
+    abstract void unstage(Plan p, T xs, T x, int xOff);
 
     /**
      * The column matrix ({@code depth × (i1−i0)·Wo}, row-major) of output rows {@code [i0, i1)},
-     * read from the source block (the padded copy, or the input if there is no padding) at {@code
-     * srcOff}.
+     * read from the source block (the staged copy, or the input itself) at {@code srcOff}.
      */
     abstract void im2col(Plan p, T src, int srcOff, int i0, int i1, T col);
 
@@ -213,13 +242,13 @@ final class ConvolutionKernels {
       T y = data(yt);
       forSamples(p.batch, (from, to) -> {
         T col = buffer(Slot.COLUMNS, p.columnsSize());
-        T xp = buffer(Slot.PADDED, p.paddedSize());
+        T xs = buffer(Slot.STAGED, p.stagedSize());
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int xOff = xt.offset + p.inputOffset(n, g * p.groupChannels);
             int wOff = wt.offset + g * p.groupOutChannels * p.depth;
-            if (p.padded) {
-              pad(p, x, xOff, xp);
+            if (p.staged) {
+              stage(p, x, xOff, xs);
             }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
@@ -232,7 +261,7 @@ final class ConvolutionKernels {
                 gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, x, xOff, p.inPlane,
                     bias != null, y, yOff, p.outPlane);
               } else {
-                im2col(p, p.padded ? xp : x, p.padded ? 0 : xOff, i0, i1, col);
+                im2col(p, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
                 gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, col, 0, len,
                     bias != null, y, yOff, p.outPlane);
               }
@@ -248,7 +277,7 @@ final class ConvolutionKernels {
       T dx = data(dxt);
       forSamples(p.batch, (from, to) -> {
         T col = buffer(Slot.COLUMNS, p.columnsSize());
-        T dxp = buffer(Slot.PADDED, p.paddedSize());
+        T dxs = buffer(Slot.STAGED, p.stagedSize());
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int dxOff = p.inputOffset(n, g * p.groupChannels);
@@ -259,18 +288,18 @@ final class ConvolutionKernels {
                   false, dx, dxOff, p.inPlane);
               continue;
             }
-            if (p.padded) {
-              zero(dxp, p.paddedSize());
+            if (p.staged) {
+              zero(dxs, p.stagedSize());
             }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
               int len = (i1 - i0) * p.outW;
               gemm(true, false, p.depth, len, p.groupOutChannels, w, wOff, p.depth, gy, gyOff + i0 * p.outW,
                   p.outPlane, false, col, 0, len);
-              col2im(p, col, i0, i1, p.padded ? dxp : dx, p.padded ? 0 : dxOff);
+              col2im(p, col, i0, i1, p.staged ? dxs : dx, p.staged ? 0 : dxOff);
             }
-            if (p.padded) {
-              crop(p, dxp, dx, dxOff);
+            if (p.staged) {
+              unstage(p, dxs, dx, dxOff);
             }
           }
         }
@@ -292,10 +321,10 @@ final class ConvolutionKernels {
         int count = Math.min(round, blocks - first);
         Parallel.RangeBody body = (from, to) -> {
           T col = buffer(Slot.COLUMNS, p.columnsSize());
-          T xp = buffer(Slot.PADDED, p.paddedSize());
+          T xs = buffer(Slot.STAGED, p.stagedSize());
           for (int b = from; b < to; b++) {
             int n0 = (start + b) * WEIGHT_BLOCK;
-            blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, xp,
+            blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, xs,
                 partials, b * size);
           }
         };
@@ -312,14 +341,14 @@ final class ConvolutionKernels {
 
     /** {@code out = Σ_{n in [n0, n1)} gy[n] · col(x[n])ᵀ} for every group, samples in order. */
     private void blockGradient(
-        Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T xp, T out, int outOff) {
+        Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T xs, T out, int outOff) {
       for (int n = n0; n < n1; n++) {
         for (int g = 0; g < p.groups; g++) {
           int dwOff = outOff + g * p.groupOutChannels * p.depth;
           int xOff = xBase + p.inputOffset(n, g * p.groupChannels);
           int gyOff = gyBase + p.outputOffset(n, g * p.groupOutChannels);
-          if (p.padded) {
-            pad(p, x, xOff, xp);
+          if (p.staged) {
+            stage(p, x, xOff, xs);
           }
           for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
             int i1 = Math.min(p.outH, i0 + p.bandRows);
@@ -329,7 +358,7 @@ final class ConvolutionKernels {
               gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff, p.outPlane, x, xOff, p.inPlane,
                   accumulate, out, dwOff, p.depth);
             } else {
-              im2col(p, p.padded ? xp : x, p.padded ? 0 : xOff, i0, i1, col);
+              im2col(p, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
               gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff + i0 * p.outW, p.outPlane, col, 0, len,
                   accumulate, out, dwOff, p.depth);
             }
@@ -370,27 +399,43 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void pad(Plan p, float[] x, int xOff, float[] xp) {
-      int d = 0;
-      for (int c = 0; c < p.groupChannels; c++) {
-        Arrays.fill(xp, d, d + p.padTop * p.sourceWidth, 0f);
-        d += p.padTop * p.sourceWidth;
-        for (int r = 0, s = xOff + c * p.inPlane; r < p.height; r++, s += p.width, d += p.sourceWidth) {
-          Arrays.fill(xp, d, d + p.padLeft, 0f);
-          System.arraycopy(x, s, xp, d + p.padLeft, p.width);
-          Arrays.fill(xp, d + p.padLeft + p.width, d + p.sourceWidth, 0f);
+    void stage(Plan p, float[] x, int xOff, float[] xs) {
+      int sw = p.strideW;
+      int rowEnd = p.padTop + p.height;
+      for (int c = 0, d = 0; c < p.groupChannels; c++) {
+        for (int r = 0; r < p.sourceHeight; r++, d += p.sourceWidth) {
+          if (r < p.padTop || r >= rowEnd) {
+            Arrays.fill(xs, d, d + p.sourceWidth, 0f);
+            continue;
+          }
+          int s = xOff + c * p.inPlane + (r - p.padTop) * p.width - p.padLeft;
+          for (int ph = 0; ph < sw; ph++) {
+            int lo = lowestInside(p, ph);
+            int hi = highestInside(p, ph);
+            int e = d + ph * p.phaseWidth;
+            Arrays.fill(xs, e, e + lo, 0f);
+            for (int k = lo; k < hi; k++) {
+              xs[e + k] = x[s + k * sw + ph];
+            }
+            Arrays.fill(xs, e + hi, e + p.phaseWidth, 0f);
+          }
         }
-        Arrays.fill(xp, d, d + p.padBottom * p.sourceWidth, 0f);
-        d += p.padBottom * p.sourceWidth;
       }
     }
 
     @Override
-    void crop(Plan p, float[] xp, float[] x, int xOff) {
+    void unstage(Plan p, float[] xs, float[] x, int xOff) {
+      int sw = p.strideW;
       for (int c = 0; c < p.groupChannels; c++) {
-        int s = c * p.sourcePlane + p.padTop * p.sourceWidth + p.padLeft;
-        for (int r = 0, d = xOff + c * p.inPlane; r < p.height; r++, s += p.sourceWidth, d += p.width) {
-          System.arraycopy(xp, s, x, d, p.width);
+        for (int r = 0; r < p.height; r++) {
+          int d = c * p.sourcePlane + (r + p.padTop) * p.sourceWidth;
+          int s = xOff + c * p.inPlane + r * p.width - p.padLeft;
+          for (int ph = 0; ph < sw; ph++) {
+            int hi = highestInside(p, ph);
+            for (int k = lowestInside(p, ph), e = d + ph * p.phaseWidth; k < hi; k++) {
+              x[s + k * sw + ph] = xs[e + k];
+            }
+          }
         }
       }
     }
@@ -398,22 +443,15 @@ final class ConvolutionKernels {
     @Override
     void im2col(Plan p, float[] src, int srcOff, int i0, int i1, float[] col) {
       int wo = p.outW;
-      int sw = p.strideW;
       int rowStep = p.strideH * p.sourceWidth;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
+          int rowStart = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
           for (int kc = 0; kc < p.kernelW; kc++) {
-            int s = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
-            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
-              if (sw == 1) {
-                for (int j = 0; j < wo; j++) {
-                  col[d + j] = src[s + j];
-                }
-              } else {
-                for (int j = 0; j < wo; j++) {
-                  col[d + j] = src[s + j * sw];
-                }
+            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
+              for (int j = 0; j < wo; j++) {
+                col[d + j] = src[s + j];
               }
             }
           }
@@ -424,22 +462,15 @@ final class ConvolutionKernels {
     @Override
     void col2im(Plan p, float[] col, int i0, int i1, float[] dst, int dstOff) {
       int wo = p.outW;
-      int sw = p.strideW;
       int rowStep = p.strideH * p.sourceWidth;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
+          int rowStart = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
           for (int kc = 0; kc < p.kernelW; kc++) {
-            int s = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
-            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
-              if (sw == 1) {
-                for (int j = 0; j < wo; j++) {
-                  dst[s + j] += col[d + j];
-                }
-              } else {
-                for (int j = 0; j < wo; j++) {
-                  dst[s + j * sw] += col[d + j];
-                }
+            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
+              for (int j = 0; j < wo; j++) {
+                dst[s + j] += col[d + j];
               }
             }
           }
@@ -498,27 +529,43 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void pad(Plan p, double[] x, int xOff, double[] xp) {
-      int d = 0;
-      for (int c = 0; c < p.groupChannels; c++) {
-        Arrays.fill(xp, d, d + p.padTop * p.sourceWidth, 0.0);
-        d += p.padTop * p.sourceWidth;
-        for (int r = 0, s = xOff + c * p.inPlane; r < p.height; r++, s += p.width, d += p.sourceWidth) {
-          Arrays.fill(xp, d, d + p.padLeft, 0.0);
-          System.arraycopy(x, s, xp, d + p.padLeft, p.width);
-          Arrays.fill(xp, d + p.padLeft + p.width, d + p.sourceWidth, 0.0);
+    void stage(Plan p, double[] x, int xOff, double[] xs) {
+      int sw = p.strideW;
+      int rowEnd = p.padTop + p.height;
+      for (int c = 0, d = 0; c < p.groupChannels; c++) {
+        for (int r = 0; r < p.sourceHeight; r++, d += p.sourceWidth) {
+          if (r < p.padTop || r >= rowEnd) {
+            Arrays.fill(xs, d, d + p.sourceWidth, 0.0);
+            continue;
+          }
+          int s = xOff + c * p.inPlane + (r - p.padTop) * p.width - p.padLeft;
+          for (int ph = 0; ph < sw; ph++) {
+            int lo = lowestInside(p, ph);
+            int hi = highestInside(p, ph);
+            int e = d + ph * p.phaseWidth;
+            Arrays.fill(xs, e, e + lo, 0.0);
+            for (int k = lo; k < hi; k++) {
+              xs[e + k] = x[s + k * sw + ph];
+            }
+            Arrays.fill(xs, e + hi, e + p.phaseWidth, 0.0);
+          }
         }
-        Arrays.fill(xp, d, d + p.padBottom * p.sourceWidth, 0.0);
-        d += p.padBottom * p.sourceWidth;
       }
     }
 
     @Override
-    void crop(Plan p, double[] xp, double[] x, int xOff) {
+    void unstage(Plan p, double[] xs, double[] x, int xOff) {
+      int sw = p.strideW;
       for (int c = 0; c < p.groupChannels; c++) {
-        int s = c * p.sourcePlane + p.padTop * p.sourceWidth + p.padLeft;
-        for (int r = 0, d = xOff + c * p.inPlane; r < p.height; r++, s += p.sourceWidth, d += p.width) {
-          System.arraycopy(xp, s, x, d, p.width);
+        for (int r = 0; r < p.height; r++) {
+          int d = c * p.sourcePlane + (r + p.padTop) * p.sourceWidth;
+          int s = xOff + c * p.inPlane + r * p.width - p.padLeft;
+          for (int ph = 0; ph < sw; ph++) {
+            int hi = highestInside(p, ph);
+            for (int k = lowestInside(p, ph), e = d + ph * p.phaseWidth; k < hi; k++) {
+              x[s + k * sw + ph] = xs[e + k];
+            }
+          }
         }
       }
     }
@@ -526,22 +573,15 @@ final class ConvolutionKernels {
     @Override
     void im2col(Plan p, double[] src, int srcOff, int i0, int i1, double[] col) {
       int wo = p.outW;
-      int sw = p.strideW;
       int rowStep = p.strideH * p.sourceWidth;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
+          int rowStart = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
           for (int kc = 0; kc < p.kernelW; kc++) {
-            int s = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
-            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
-              if (sw == 1) {
-                for (int j = 0; j < wo; j++) {
-                  col[d + j] = src[s + j];
-                }
-              } else {
-                for (int j = 0; j < wo; j++) {
-                  col[d + j] = src[s + j * sw];
-                }
+            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
+              for (int j = 0; j < wo; j++) {
+                col[d + j] = src[s + j];
               }
             }
           }
@@ -552,22 +592,15 @@ final class ConvolutionKernels {
     @Override
     void col2im(Plan p, double[] col, int i0, int i1, double[] dst, int dstOff) {
       int wo = p.outW;
-      int sw = p.strideW;
       int rowStep = p.strideH * p.sourceWidth;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int kr = 0; kr < p.kernelH; kr++) {
+          int rowStart = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
           for (int kc = 0; kc < p.kernelW; kc++) {
-            int s = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth + kc * p.dilationW;
-            for (int i = i0; i < i1; i++, s += rowStep, d += wo) {
-              if (sw == 1) {
-                for (int j = 0; j < wo; j++) {
-                  dst[s + j] += col[d + j];
-                }
-              } else {
-                for (int j = 0; j < wo; j++) {
-                  dst[s + j * sw] += col[d + j];
-                }
+            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
+              for (int j = 0; j < wo; j++) {
+                dst[s + j] += col[d + j];
               }
             }
           }

@@ -2,6 +2,7 @@ package dev.wengert.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
 
 import dev.wengert.core.DType;
 import dev.wengert.core.Shapes;
@@ -61,6 +62,9 @@ public abstract class LrScheduler {
 
   /** Advances one epoch (or iteration) and sets every group's learning rate. */
   public final void step() {
+    checkState(
+        lastEpoch < maxEpoch(), "%s: step() was called %s times after construction, more than its %s total steps",
+        getClass().getSimpleName(), lastEpoch + 1, maxEpoch());
     stepCount++;
     lastEpoch++;
     double[] lrs = computeLrs();
@@ -153,7 +157,9 @@ public abstract class LrScheduler {
       checkArgument(
           count >= 1 && count == Math.rint(count) && count < Integer.MAX_VALUE,
           "%s.loadStateDict: step_count must be a whole number >= 1, got %s", name, count);
-      checkEpoch((int) epoch);
+      checkArgument(
+          epoch <= maxEpoch(), "%s.loadStateDict: last_epoch %s is past the schedule's %s total steps", name,
+          (int) epoch, maxEpoch());
     } else {
       throw new IllegalArgumentException(
           name + ".loadStateDict: the state dict does not fit this scheduler (" + n + " groups): "
@@ -168,6 +174,8 @@ public abstract class LrScheduler {
     lastLr = stateDict.get("last_lr").toDoubleArray();
   }
 
-  /** Rejects a restored epoch this scheduler cannot be at (OneCycleLR: past its total steps). */
-  protected void checkEpoch(int epoch) {}
+  /** The last epoch the schedule defines (OneCycleLR: its total steps), unbounded by default. */
+  protected int maxEpoch() {
+    return Integer.MAX_VALUE;
+  }
 }

@@ -2,7 +2,6 @@ package dev.wengert.optim;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
-import static com.google.common.base.Preconditions.checkState;
 
 import java.util.Arrays;
 import java.util.List;
@@ -137,15 +136,15 @@ public final class OneCycleLR extends LrScheduler {
     for (int i = 0; i < minLrs.length; i++) {
       minLrs[i] = baseLr(i) / options.finalDivFactor;
     }
-    double pct = options.pctStart * totalSteps;
+    double warmupSteps = options.pctStart * totalSteps;
     this.phases = options.threePhase
         ? List.of(
-            new Phase(pct - 1, Level.INITIAL_LR, Level.MAX_LR, Level.MAX_MOMENTUM, Level.BASE_MOMENTUM),
+            new Phase(warmupSteps - 1, Level.INITIAL_LR, Level.MAX_LR, Level.MAX_MOMENTUM, Level.BASE_MOMENTUM),
             new Phase(2 * options.pctStart * totalSteps - 2, Level.MAX_LR, Level.INITIAL_LR, Level.BASE_MOMENTUM,
                 Level.MAX_MOMENTUM),
             new Phase(totalSteps - 1, Level.INITIAL_LR, Level.MIN_LR, Level.MAX_MOMENTUM, Level.MAX_MOMENTUM))
         : List.of(
-            new Phase(pct - 1, Level.INITIAL_LR, Level.MAX_LR, Level.MAX_MOMENTUM, Level.BASE_MOMENTUM),
+            new Phase(warmupSteps - 1, Level.INITIAL_LR, Level.MAX_LR, Level.MAX_MOMENTUM, Level.BASE_MOMENTUM),
             new Phase(totalSteps - 1, Level.MAX_LR, Level.MIN_LR, Level.BASE_MOMENTUM, Level.MAX_MOMENTUM));
     double previousEnd = 0;
     for (Phase phase : phases) {
@@ -222,8 +221,6 @@ public final class OneCycleLR extends LrScheduler {
   @Override
   protected double[] computeLrs() {
     int step = lastEpoch();
-    checkState(
-        step <= totalSteps, "OneCycleLR: tried to step %s times; totalSteps is %s", step + 1, totalSteps);
     double[] lrs = new double[groups().size()];
     for (int i = 0; i < lrs.length; i++) {
       double startStep = 0;
@@ -268,8 +265,7 @@ public final class OneCycleLR extends LrScheduler {
   }
 
   @Override
-  protected void checkEpoch(int epoch) {
-    checkArgument(
-        epoch <= totalSteps, "OneCycleLR.loadStateDict: last_epoch %s is past totalSteps %s", epoch, totalSteps);
+  protected int maxEpoch() {
+    return totalSteps;
   }
 }

@@ -105,6 +105,7 @@ public abstract class Optimizer {
   }
 
   /** Updates every parameter that has a gradient, in place and without recording on the tape. */
+  @SuppressWarnings("try") // the scope is only closed
   public final void step() {
     try (Autodiff.Scope ignored = Autodiff.noGrad()) {
       int i = 0;
@@ -255,14 +256,14 @@ public abstract class Optimizer {
         }
       }
     }
-    if (!missing.isEmpty() || !unexpected.isEmpty() || !wrongShape.isEmpty()) {
-      StringBuilder message = new StringBuilder(name)
-          .append(".loadStateDict: the state dict does not fit this optimizer (")
-          .append(params.size()).append(" parameters in ").append(groups.size()).append(" groups)");
-      appendProblems(message, "missing keys", missing);
-      appendProblems(message, "unexpected keys", unexpected);
-      appendProblems(message, "wrong shapes", wrongShape);
-      throw new IllegalArgumentException(message.toString());
+    List<String> problems = new ArrayList<>();
+    addProblems(problems, "missing keys", missing);
+    addProblems(problems, "unexpected keys", unexpected);
+    addProblems(problems, "wrong shapes", wrongShape);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          name + ".loadStateDict: the state dict does not fit this optimizer (" + params.size() + " parameters in "
+              + groups.size() + " groups): " + String.join("; ", problems));
     }
     for (int g = 0; g < groups.size(); g++) {
       check.check(describe(g) + " in the state dict", newGroups.get(g));
@@ -287,9 +288,9 @@ public abstract class Optimizer {
     }
   }
 
-  private static void appendProblems(StringBuilder message, String label, List<String> problems) {
-    if (!problems.isEmpty()) {
-      message.append("; ").append(label).append(' ').append(problems);
+  private static void addProblems(List<String> problems, String label, List<String> keys) {
+    if (!keys.isEmpty()) {
+      problems.add(label + " " + keys);
     }
   }
 

@@ -1,11 +1,12 @@
 package dev.wengert.optim;
 
+import dev.wengert.autodiff.golden.GoldenFixture;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wengert.autodiff.Var;
 import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -51,8 +52,7 @@ final class FixtureRun {
         members.add(params.get(PARAM_NAMES.indexOf(name.asText())));
       }
       ParamGroup group = ParamGroup.of(members);
-      for (Iterator<Map.Entry<String, JsonNode>> it = g.get("overrides").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : g.get("overrides").properties()) {
         group.set(e.getKey(), e.getValue().asDouble());
       }
       groups.add(group);

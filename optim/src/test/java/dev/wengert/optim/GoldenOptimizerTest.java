@@ -1,5 +1,7 @@
 package dev.wengert.optim;
 
+import dev.wengert.autodiff.golden.GoldenFixture;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,7 @@
 package dev.wengert.optim;
 
+import dev.wengert.autodiff.golden.GoldenFixture;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +11,9 @@ import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -30,8 +34,18 @@ class GoldenScheduleTest {
     return tests.stream();
   }
 
+  private static final List<String> SUMMARY = new ArrayList<>();
+
+  @AfterAll
+  static void printSummary() {
+    System.out.println("optim golden schedules: worst relative error of lr and momentum over 31 values");
+    SUMMARY.stream().sorted().forEach(System.out::println);
+  }
+
   private static void check(JsonNode c) {
     String name = c.get("name").asText();
+    double worstLr = 0;
+    double worstMomentum = 0;
     List<ParamGroup> groups = new ArrayList<>();
     for (JsonNode lr : c.get("group_lrs")) {
       groups.add(ParamGroup.of(Var.parameter(Tensor.zeros(DType.FLOAT64, 2))).lr(lr.asDouble()));
@@ -53,6 +67,7 @@ class GoldenScheduleTest {
       for (int g = 0; g < actual.length; g++) {
         double want = lrs.get(k).get(g).asDouble();
         double error = GoldenFixture.relativeError(actual[g], want);
+        worstLr = Math.max(worstLr, error);
         int step = k;
         int group = g;
         assertTrue(
@@ -62,12 +77,16 @@ class GoldenScheduleTest {
         if (c.has("momenta")) {
           double m = optimizer.groups().get(g).get(momentum);
           double wantM = c.get("momenta").get(k).get(g).asDouble();
+          worstMomentum = Math.max(worstMomentum, GoldenFixture.relativeError(m, wantM));
           assertTrue(
               GoldenFixture.relativeError(m, wantM) <= GoldenOptimizerTest.LR_TOLERANCE,
               () -> String.format("%s: %s of group %d after %d steps is %s, PyTorch's %s", name, momentum, group,
                   step, m, wantM));
         }
       }
+    }
+    synchronized (SUMMARY) {
+      SUMMARY.add(String.format(Locale.ROOT, "%-34s lr %.2e  momentum %.2e", name, worstLr, worstMomentum));
     }
   }
 }

@@ -74,4 +74,35 @@ public final class GoldenFixture {
     }
     return scale == 0 ? diff : diff / scale;
   }
+
+  /** A JSON text as a tree. */
+  public static JsonNode parse(String json) {
+    try {
+      return new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code max|a − b| / max(1, max|b|)}: the absolute error for values of order one, relative for larger ones. */
+  public static double error(Tensor actual, Tensor expected) {
+    double[] a = actual.toDoubleArray();
+    double[] b = expected.toDoubleArray();
+    if (a.length != b.length) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double diff = 0;
+    double scale = 1;
+    for (int i = 0; i < a.length; i++) {
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+      scale = Math.max(scale, Math.abs(b[i]));
+    }
+    return diff / scale;
+  }
+
+  /** {@code |a − b| / max(|a|, |b|)}, 0 when both are 0. */
+  public static double relativeError(double actual, double expected) {
+    double scale = Math.max(Math.abs(actual), Math.abs(expected));
+    return scale == 0 ? 0 : Math.abs(actual - expected) / scale;
+  }
 }

@@ -15,10 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,28 +53,13 @@ public final class SafeTensors {
   /** Writes {@code tensors} (in map order) and {@code metadata} to {@code path} atomically. */
   public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
     byte[] header = header(tensors, metadata);
-    Path dir = path.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
-        writeFully(out, length);
-        writeFully(out, ByteBuffer.wrap(header));
-        for (Tensor t : tensors.values()) {
-          writeFully(out, data(t));
-        }
-        out.force(true);
+    AtomicFiles.write(path, out -> {
+      AtomicFiles.writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip());
+      AtomicFiles.writeFully(out, ByteBuffer.wrap(header));
+      for (Tensor t : tensors.values()) {
+        AtomicFiles.writeFully(out, data(t));
       }
-      try {
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-      }
-      forceDirectory(dir);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 
   /** Reads and validates {@code path}. */
@@ -328,12 +310,6 @@ public final class SafeTensors {
     return buffer;
   }
 
-  private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
-    while (buffer.hasRemaining()) {
-      out.write(buffer);
-    }
-  }
-
   private static void readFully(FileChannel in, ByteBuffer buffer, long position) throws IOException {
     long at = position;
     while (buffer.hasRemaining()) {
@@ -342,15 +318,6 @@ public final class SafeTensors {
         throw new SafeTensorsException("unexpected end of file at byte " + at);
       }
       at += n;
-    }
-  }
-
-  /** Makes the rename durable where the platform allows opening a directory. */
-  private static void forceDirectory(Path dir) {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot open or force a directory; the rename itself is still atomic.
     }
   }
 }

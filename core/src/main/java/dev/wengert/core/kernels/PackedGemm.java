@@ -24,6 +24,9 @@ abstract class PackedGemm<T> {
   /** Minimum number of multiply-adds a thread should get before the work is split. */
   private static final long MIN_FMAS_PER_THREAD = 1L << 19;
 
+  /** Rough cost of packing one element, in multiply-adds. */
+  private static final long PACK_COST = 16;
+
   final int m;
   final int n;
   final int k;
@@ -54,21 +57,27 @@ abstract class PackedGemm<T> {
   /** The calling thread's buffer of at least {@code size} elements. */
   abstract T buffer(ScratchBuffers scratch, Buffer which, int size);
 
-  /** Packs rows {@code [i0, i0+rows)} and depth {@code [p0, p0+depth)} of {@code op(A)}. */
-  abstract void packA(T dst, int i0, int rows, int p0, int depth);
-
-  /** Packs depth {@code [p0, p0+depth)} and columns {@code [j0, j0+cols)} of {@code op(B)}. */
-  abstract void packB(T dst, int p0, int depth, int j0, int cols);
+  /**
+   * Packs rows {@code [i0, i0+rows)} and depth {@code [p0, p0+depth)} of {@code op(A)} at {@code
+   * dst[dstOff]}, in slivers of {@code mr} rows, {@code mr * kc} elements apart.
+   */
+  abstract void packA(T dst, int dstOff, int i0, int rows, int p0, int depth);
 
   /**
-   * Multiplies the packed block of {@code A} by the packed block of {@code B}, adding to the
-   * running sums of {@code C[i0:i0+rows, j0:j0+cols]} in {@code acc} from {@code accOff} (tile
-   * {@code (ir, jr)} of the block at {@code accOff + (jr/nr * ceil(rows/mr) + ir/mr) * mr*nr}).
-   * {@code firstSlice} means the sums start at zero; {@code lastSlice} means they are final and
-   * go to {@code C}.
+   * Packs depth {@code [p0, p0+depth)} and columns {@code [j0, j0+cols)} of {@code op(B)} at
+   * {@code dst[dstOff]}, in slivers of {@code nr} columns, {@code nr * depth} elements apart.
+   */
+  abstract void packB(T dst, int dstOff, int p0, int depth, int j0, int cols);
+
+  /**
+   * Multiplies a packed block of {@code A} (slivers from {@code ap[apOff]}) by a packed block of
+   * {@code B} (slivers from {@code bp[bpOff]}), adding to the running sums of {@code C[i0:i0+rows,
+   * j0:j0+cols]} kept in {@code acc} from {@code accOff} (the sums of tile {@code (ir, jr)} of the
+   * block at {@code accOff + (jr/nr * ceil(rows/mr) + ir/mr) * mr*nr}). {@code firstSlice} means
+   * the sums start at zero; {@code lastSlice} means they are final and go to {@code C}.
    */
   abstract void macroKernel(
-      T ap, T bp, T acc, int accOff,
+      T ap, int apOff, T bp, int bpOff, T acc, int accOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice);
 
   /** Runs the whole product on {@link Parallel}'s threads. */
@@ -78,39 +87,78 @@ abstract class PackedGemm<T> {
     int threads = Parallel.threads();
     boolean byColumns =
         (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
+    ScratchBuffers scratch = ScratchBuffers.get();
     if (byColumns) {
+      // All of op(A), shared: slice pc starts at pc * mPadded (its slivers mr * kc apart).
+      int mPadded = tileRows * mr;
+      T ap = buffer(scratch, Buffer.PACKED, ceilDiv(k, kc) * kc * mPadded);
+      Parallel.forRange(
+          tileRows,
+          grain(tileRows, (long) mr * k * PACK_COST),
+          (s0, s1) -> {
+            for (int pc = 0; pc < k; pc += kc) {
+              packA(ap, pc * mPadded + s0 * mr * kc, s0 * mr, Math.min(m, s1 * mr) - s0 * mr,
+                  pc, Math.min(kc, k - pc));
+            }
+          });
       Parallel.forRange(
           tileCols,
           grain(tileCols, (long) nr * m * k),
-          (t0, t1) -> part(0, m, t0 * nr, Math.min(n, t1 * nr)));
+          (t0, t1) -> columnsPart(ap, mPadded, t0 * nr, Math.min(n, t1 * nr)));
     } else {
+      // All of op(B), shared: slice pc starts at pc * nPadded (its slivers nr * depth apart).
+      int nPadded = tileCols * nr;
+      T bp = buffer(scratch, Buffer.PACKED, k * nPadded);
+      Parallel.forRange(
+          tileCols,
+          grain(tileCols, (long) nr * k * PACK_COST),
+          (t0, t1) -> {
+            for (int pc = 0; pc < k; pc += kc) {
+              int depth = Math.min(kc, k - pc);
+              packB(bp, pc * nPadded + t0 * nr * depth, pc, depth, t0 * nr,
+                  Math.min(n, t1 * nr) - t0 * nr);
+            }
+          });
       Parallel.forRange(
           tileRows,
           grain(tileRows, (long) mr * n * k),
-          (s0, s1) -> part(s0 * mr, Math.min(m, s1 * mr), 0, n));
+          (s0, s1) -> rowsPart(bp, nPadded, s0 * mr, Math.min(m, s1 * mr)));
     }
   }
 
-  /** {@code C[i0:i1, j0:j1]} on the calling thread. */
-  private void part(int i0, int i1, int j0, int j1) {
+  /** Columns {@code [j0, j1)} of {@code C} on the calling thread, with {@code op(A)} packed in {@code ap}. */
+  private void columnsPart(T ap, int mPadded, int j0, int j1) {
     ScratchBuffers scratch = ScratchBuffers.get();
-    int depthMax = Math.min(kc, k);
-    // Packed A has a fixed row stride of kc (see GemmPacking.packA).
-    T ap = buffer(scratch, Buffer.A, Math.min(mc, ceilDiv(i1 - i0, mr) * mr) * kc);
-    T bp = buffer(scratch, Buffer.B, Math.min(nc, ceilDiv(j1 - j0, nr) * nr) * depthMax);
-    int rowsPadded = ceilDiv(i1 - i0, mr) * mr;
+    T bp = buffer(scratch, Buffer.B, Math.min(nc, ceilDiv(j1 - j0, nr) * nr) * Math.min(kc, k));
     for (int jc = j0; jc < j1; jc += nc) {
       int cols = Math.min(nc, j1 - jc);
       int colsPadded = ceilDiv(cols, nr) * nr;
-      T acc = buffer(scratch, Buffer.ACC, rowsPadded * colsPadded);
+      T acc = buffer(scratch, Buffer.ACC, mPadded * colsPadded);
       for (int pc = 0; pc < k; pc += kc) {
         int depth = Math.min(kc, k - pc);
-        packB(bp, pc, depth, jc, cols);
-        for (int ic = i0; ic < i1; ic += mc) {
-          int rows = Math.min(mc, i1 - ic);
-          packA(ap, ic, rows, pc, depth);
-          macroKernel(ap, bp, acc, (ic - i0) * colsPadded,
-              ic, rows, jc, cols, depth, pc == 0, pc + depth == k);
+        packB(bp, 0, pc, depth, jc, cols);
+        for (int ic = 0; ic < m; ic += mc) {
+          macroKernel(ap, pc * mPadded + ic * kc, bp, 0, acc, ic * colsPadded,
+              ic, Math.min(mc, m - ic), jc, cols, depth, pc == 0, pc + depth == k);
+        }
+      }
+    }
+  }
+
+  /** Rows {@code [i0, i1)} of {@code C} on the calling thread, with {@code op(B)} packed in {@code bp}. */
+  private void rowsPart(T bp, int nPadded, int i0, int i1) {
+    ScratchBuffers scratch = ScratchBuffers.get();
+    T ap = buffer(scratch, Buffer.A, Math.min(mc, ceilDiv(i1 - i0, mr) * mr) * kc);
+    for (int ic = i0; ic < i1; ic += mc) {
+      int rows = Math.min(mc, i1 - ic);
+      int rowsPadded = ceilDiv(rows, mr) * mr;
+      T acc = buffer(scratch, Buffer.ACC, rowsPadded * nPadded);
+      for (int pc = 0; pc < k; pc += kc) {
+        int depth = Math.min(kc, k - pc);
+        packA(ap, 0, ic, rows, pc, depth);
+        for (int jc = 0; jc < n; jc += nc) {
+          macroKernel(ap, 0, bp, pc * nPadded + jc * depth, acc, jc * rowsPadded,
+              ic, rows, jc, Math.min(nc, n - jc), depth, pc == 0, pc + depth == k);
         }
       }
     }

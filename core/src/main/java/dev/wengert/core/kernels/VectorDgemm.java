@@ -59,25 +59,25 @@ final class VectorDgemm extends PackedGemm<double[]> {
   }
 
   @Override
-  void packA(double[] dst, int i0, int rows, int p0, int depth) {
-    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, MR, KC, dst, 0);
+  void packA(double[] dst, int dstOff, int i0, int rows, int p0, int depth) {
+    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, MR, KC, dst, dstOff);
   }
 
   @Override
-  void packB(double[] dst, int p0, int depth, int j0, int cols) {
-    GemmPacking.packB(b, bOff, ldb, transB, p0, depth, j0, cols, NR, dst, 0);
+  void packB(double[] dst, int dstOff, int p0, int depth, int j0, int cols) {
+    GemmPacking.packB(b, bOff, ldb, transB, p0, depth, j0, cols, NR, dst, dstOff);
   }
 
   @Override
   void macroKernel(
-      double[] ap, double[] bp, double[] acc, int accOff,
+      double[] ap, int apOff, double[] bp, int bpOff, double[] acc, int accOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice) {
     int rowTiles = ceilDiv(rows, MR);
     if (IR_OUTER) {
       for (int ir = 0; ir < rows; ir += MR) {
         for (int jr = 0; jr < cols; jr += NR) {
           int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
-          micro(depth, ap, ir * KC, bp, jr * depth, acc, t, !firstSlice);
+          micro(depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, acc, t, !firstSlice);
           if (lastSlice) {
             store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
           }
@@ -88,7 +88,7 @@ final class VectorDgemm extends PackedGemm<double[]> {
     for (int jr = 0; jr < cols; jr += NR) {
       for (int ir = 0; ir < rows; ir += MR) {
         int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
-        micro(depth, ap, ir * KC, bp, jr * depth, acc, t, !firstSlice);
+        micro(depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, acc, t, !firstSlice);
         if (lastSlice) {
           store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
         }

@@ -39,6 +39,21 @@ public final class Dataset {
     this.cols = images.shape()[2];
   }
 
+  private Dataset(byte[] images, byte[] labels, int count, int rows, int cols) {
+    this.images = images;
+    this.labels = labels;
+    this.count = count;
+    this.rows = rows;
+    this.cols = cols;
+  }
+
+  /** The first {@code n} examples (for quick runs and tests). */
+  public Dataset first(int n) {
+    checkArgument(n >= 1 && n <= count, "first: %s examples requested of %s", n, count);
+    return new Dataset(
+        java.util.Arrays.copyOf(images, n * rows * cols), java.util.Arrays.copyOf(labels, n), n, rows, cols);
+  }
+
   public int size() {
     return count;
   }

@@ -76,7 +76,7 @@ public final class Trainer {
   private static LrScheduler scheduler(TrainConfig config, Optimizer optimizer, int batchesPerEpoch) {
     return switch (config.schedule()) {
       case "cosine" -> new CosineAnnealingLR(optimizer, config.epochs() * batchesPerEpoch, 0);
-      case "onecycle" -> new OneCycleLR(optimizer, OneCycleLR.options(config.lr() * 10, config.epochs() * batchesPerEpoch));
+      case "onecycle" -> new OneCycleLR(optimizer, OneCycleLR.options(config.lr(), config.epochs() * batchesPerEpoch));
       default -> null;
     };
   }
