@@ -51,32 +51,60 @@ public final class Pooling {
     int base = x.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {
-        int in0 = base + plane * planeIn;
-        int o = plane * planeOut;
-        for (int i = 0; i < win.oh; i++) {
-          for (int j = 0; j < win.ow; j++, o++) {
-            int best = -1;
-            double bestValue = Double.NEGATIVE_INFINITY;
-            for (int r = win.rowStart(i); r < win.rowEnd(i); r += win.dilationH) {
-              for (int c = win.colStart(j); c < win.colEnd(j); c += win.dilationW) {
-                double v = xf != null ? xf[in0 + r * win.w + c] : xd[in0 + r * win.w + c];
-                if (best < 0 || v > bestValue || (Double.isNaN(v) && !Double.isNaN(bestValue))) {
-                  best = r * win.w + c;
-                  bestValue = v;
-                }
-              }
-            }
-            argmax[o] = best;
-            if (yf != null) {
-              yf[o] = (float) bestValue;
-            } else {
-              yd[o] = bestValue;
-            }
-          }
+        if (xf != null) {
+          maxPlane(xf, base + plane * planeIn, yf, argmax, plane * planeOut, win);
+        } else {
+          maxPlane(xd, base + plane * planeIn, yd, argmax, plane * planeOut, win);
         }
       }
     });
     return new MaxResult(out, argmax);
+  }
+
+  /** Max pooling of one float32 plane; NaN wins (tested as {@code v != v}, which the JIT keeps cheap). */
+  private static void maxPlane(float[] x, int in0, float[] y, int[] argmax, int out0, Windows win) {
+    int o = out0;
+    for (int i = 0; i < win.oh; i++) {
+      for (int j = 0; j < win.ow; j++, o++) {
+        int best = -1;
+        float bestValue = 0;
+        for (int r = win.rowStart(i); r < win.rowEnd(i); r += win.dilationH) {
+          int row = in0 + r * win.w;
+          for (int c = win.colStart(j); c < win.colEnd(j); c += win.dilationW) {
+            float v = x[row + c];
+            if (best < 0 || v > bestValue || (v != v && bestValue == bestValue)) {
+              best = r * win.w + c;
+              bestValue = v;
+            }
+          }
+        }
+        argmax[o] = best;
+        y[o] = bestValue;
+      }
+    }
+  }
+
+  /** Max pooling of one float64 plane. */
+  private static void maxPlane(double[] x, int in0, double[] y, int[] argmax, int out0, Windows win) {
+    int o = out0;
+    for (int i = 0; i < win.oh; i++) {
+      for (int j = 0; j < win.ow; j++, o++) {
+        int best = -1;
+        double bestValue = 0;
+        for (int r = win.rowStart(i); r < win.rowEnd(i); r += win.dilationH) {
+          int row = in0 + r * win.w;
+          for (int c = win.colStart(j); c < win.colEnd(j); c += win.dilationW) {
+            double v = x[row + c];
+            if (best < 0 || v > bestValue || (v != v && bestValue == bestValue)) {
+              best = r * win.w + c;
+              bestValue = v;
+            }
+          }
+        }
+        argmax[o] = best;
+        y[o] = bestValue;
+      }
+    }
   }
 
   /**

@@ -726,6 +726,42 @@ public final class Tensor {
     return map(x -> x > 0 || Double.isNaN(x) ? x : 0.0);
   }
 
+  /**
+   * {@code this · [y > 0]} elementwise for tensors of one shape: the gradient of ReLU given its
+   * output {@code y} (0 where {@code y = 0}, as PyTorch).
+   */
+  public Tensor maskWherePositive(Tensor y) {
+    requireSameDtype("relu_backward", y);
+    checkArgument(
+        Arrays.equals(shape, y.shape), "relu_backward: gradient %s and output %s differ in shape", Shapes.lazy(shape), Shapes.lazy(y.shape));
+    if (!(isContiguous() && y.isContiguous())) {
+      return contiguous().maskWherePositive(y.contiguous());
+    }
+    Tensor out = fresh(dtype, shape);
+    int go = offset;
+    int yo = y.offset;
+    if (dtype == DType.FLOAT32) {
+      float[] g = storage.floats;
+      float[] yv = y.storage.floats;
+      float[] o = out.storage.floats;
+      Parallel.forRange(numel, PARALLEL_GRAIN, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          o[i] = yv[yo + i] > 0 ? g[go + i] : 0f;
+        }
+      });
+    } else {
+      double[] g = storage.doubles;
+      double[] yv = y.storage.doubles;
+      double[] o = out.storage.doubles;
+      Parallel.forRange(numel, PARALLEL_GRAIN, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          o[i] = yv[yo + i] > 0 ? g[go + i] : 0.0;
+        }
+      });
+    }
+    return out;
+  }
+
   public Tensor floor() {
     return map(Math::floor);
   }

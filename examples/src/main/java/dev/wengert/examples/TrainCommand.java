@@ -125,9 +125,10 @@ public final class TrainCommand implements Callable<Integer> {
       int epochsRun = last == null ? 0 : last.epoch() - (saved == null ? 0 : Integer.parseInt(saved.metadata().get("epochs_done")));
       System.out.printf(
           Locale.ROOT,
-          "{\"final\": true, \"model\": \"%s\", \"epochs\": %d, \"test_acc\": %.6f, \"seconds_per_epoch\": %.3f, \"run\": \"%s\"}%n",
+          "{\"final\": true, \"model\": \"%s\", \"epochs\": %d, \"test_acc\": %.6f, \"seconds_per_epoch\": %.3f,"
+              + " \"peak_rss_mb\": %.1f, \"run\": \"%s\"}%n",
           config.model(), trainer.epochsDone(), finalEvaluation.accuracy(), epochsRun == 0 ? 0 : secondsTotal / epochsRun,
-          run.path().toString().replace("\\", "/"));
+          peakRssMegabytes(), run.path().toString().replace("\\", "/"));
     } else {
       System.out.print(ConfusionMatrix.format(finalEvaluation.confusion()));
       System.out.println("run directory: " + run.path());
@@ -156,6 +157,20 @@ public final class TrainCommand implements Callable<Integer> {
     if (!json) {
       System.out.println(line);
     }
+  }
+
+  /** The process's peak resident memory (Linux's VmHWM), or -1 where /proc is not available. */
+  static double peakRssMegabytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // Not Linux: no figure.
+    }
+    return -1;
   }
 
   private static Path defaultRunDir(String model) {

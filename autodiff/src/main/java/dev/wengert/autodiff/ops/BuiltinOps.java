@@ -57,6 +57,13 @@ public final class BuiltinOps {
         unary("sqrt", "y = sqrt(x); dx = g/(2y)", Ops::sqrt, Domain.POSITIVE),
         unary("abs", "y = |x|; dx = g*sign(x)", Ops::abs, Domain.AWAY_FROM_ZERO),
         unary("relu", "y = max(x, 0); dx = g*[x > 0]", Ops::relu, Domain.AWAY_FROM_ZERO),
+        new OpSpec(
+            "relu_backward",
+            2,
+            "y = g*[r > 0] for a ReLU output r; dg = relu_backward(gg, r), dr = 0",
+            rng -> List.of(
+                sample("[3,4]", xs -> ReluBackward.INSTANCE.apply(xs.get(0), Ops.relu(Var.constant(xs.get(1).value()))),
+                    random(rng, Domain.ANY, 3, 4), random(rng, Domain.AWAY_FROM_ZERO, 3, 4)))),
         unary("sigmoid", "y = 1/(1+exp(-x)); dx = g*y*(1-y)", Ops::sigmoid, Domain.ANY),
         unary("sin", "y = sin(x); dx = g*cos(x)", Ops::sin, Domain.ANY),
         unary("cos", "y = cos(x); dx = -g*sin(x)", Ops::cos, Domain.ANY),

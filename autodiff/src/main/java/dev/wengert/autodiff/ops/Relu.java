@@ -5,7 +5,7 @@ import dev.wengert.autodiff.Op;
 import dev.wengert.autodiff.Var;
 import dev.wengert.core.Tensor;
 
-/** {@code y = max(x, 0)}. Rule: {@code dx = g · [x > 0]} (0 at x = 0, as PyTorch). */
+/** {@code y = max(x, 0)}. Rule: {@code dx = relu_backward(g, y) = g · [y > 0]} (0 at x = 0, as PyTorch). */
 final class Relu extends Op {
   static final Relu INSTANCE = new Relu();
 
@@ -21,6 +21,6 @@ final class Relu extends Op {
 
   @Override
   protected Var[] backward(BackwardContext ctx, Var g) {
-    return new Var[] {Ops.mul(g, Var.constant(ctx.output().value().gt(0)))};
+    return new Var[] {ReluBackward.INSTANCE.apply(g, ctx.output())};
   }
 }

@@ -88,6 +88,13 @@ abstract class PackedGemm<T> {
     boolean byColumns =
         (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
     ScratchBuffers scratch = ScratchBuffers.get();
+    if (byColumns && PRIVATE_A) {
+      Parallel.forRange(
+          tileCols,
+          grain(tileCols, (long) nr * m * k),
+          (t0, t1) -> privatePart(0, m, t0 * nr, Math.min(n, t1 * nr)));
+      return;
+    }
     if (byColumns) {
       // All of op(A), shared: slice pc starts at pc * mPadded (its slivers mr * kc apart).
       int mPadded = tileRows * mr;
@@ -123,6 +130,31 @@ abstract class PackedGemm<T> {
           tileRows,
           grain(tileRows, (long) mr * n * k),
           (s0, s1) -> rowsPart(bp, nPadded, s0 * mr, Math.min(m, s1 * mr)));
+    }
+  }
+
+  static final boolean PRIVATE_A = Boolean.getBoolean("privateA");
+
+  private void privatePart(int i0, int i1, int j0, int j1) {
+    ScratchBuffers scratch = ScratchBuffers.get();
+    int depthMax = Math.min(kc, k);
+    T ap = buffer(scratch, Buffer.A, Math.min(mc, ceilDiv(i1 - i0, mr) * mr) * kc);
+    T bp = buffer(scratch, Buffer.B, Math.min(nc, ceilDiv(j1 - j0, nr) * nr) * depthMax);
+    int rowsPadded = ceilDiv(i1 - i0, mr) * mr;
+    for (int jc = j0; jc < j1; jc += nc) {
+      int cols = Math.min(nc, j1 - jc);
+      int colsPadded = ceilDiv(cols, nr) * nr;
+      T acc = buffer(scratch, Buffer.ACC, rowsPadded * colsPadded);
+      for (int pc = 0; pc < k; pc += kc) {
+        int depth = Math.min(kc, k - pc);
+        packB(bp, 0, pc, depth, jc, cols);
+        for (int ic = i0; ic < i1; ic += mc) {
+          int rows = Math.min(mc, i1 - ic);
+          packA(ap, 0, ic, rows, pc, depth);
+          macroKernel(ap, 0, bp, 0, acc, (ic - i0) * colsPadded,
+              ic, rows, jc, cols, depth, pc == 0, pc + depth == k);
+        }
+      }
     }
   }
 
