@@ -59,6 +59,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "auto", description = "auto, embedded, or a directory with the four IDX files (default: ${DEFAULT-VALUE}).")
   String data;
 
+  @Option(names = "--limit-train", description = "Use only the first N training images (quick runs).")
+  Integer limitTrain;
+
+  @Option(names = "--limit-test", description = "Use only the first N test images (quick runs).")
+  Integer limitTest;
+
   @Option(names = "--out", description = "Run directory (default: runs/<date-time>-<model>).")
   Path out;
 
@@ -83,10 +89,12 @@ public final class TrainCommand implements Callable<Integer> {
       run = new RunDirectory(resume);
     } else {
       String opt = optimizer != null ? optimizer : TrainConfig.defaultOptimizer(model);
-      config = new TrainConfig(model, epochs, batch, opt, lr != null ? lr : TrainConfig.defaultLr(opt), schedule, seed, augment, data);
+      config = new TrainConfig(
+          model, epochs, batch, opt, lr != null ? lr : TrainConfig.defaultLr(opt), schedule, seed, augment, data,
+          limitTrain != null ? limitTrain : 0, limitTest != null ? limitTest : 0);
       run = new RunDirectory(out != null ? out : defaultRunDir(model));
     }
-    DataSource.Loaded loaded = DataSource.load(config.data());
+    DataSource.Loaded loaded = DataSource.load(config.data()).limited(config.limitTrain(), config.limitTest());
     Trainer trainer = new Trainer(config, loaded.train(), loaded.test());
     if (saved != null) {
       trainer.restore(saved.tensors(), saved.metadata());

@@ -23,6 +23,13 @@ public final class AtomicFiles {
     void writeTo(FileChannel out) throws IOException;
   }
 
+  /**
+   * A test hook for crash tests: with {@code -Dwengert.io.pauseBeforeRenameMillis=N}, every write
+   * waits {@code N} ms between the finished temporary file and the rename, so a test can kill the
+   * process at exactly that point.
+   */
+  private static final long PAUSE_BEFORE_RENAME_MILLIS = Long.getLong("wengert.io.pauseBeforeRenameMillis", 0);
+
   private AtomicFiles() {}
 
   /** Replaces {@code target} with {@code bytes} atomically. */
@@ -46,6 +53,7 @@ public final class AtomicFiles {
         content.writeTo(out);
         out.force(true);
       }
+      pauseForCrashTests();
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -54,6 +62,17 @@ public final class AtomicFiles {
       forceDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void pauseForCrashTests() throws IOException {
+    if (PAUSE_BEFORE_RENAME_MILLIS > 0) {
+      try {
+        Thread.sleep(PAUSE_BEFORE_RENAME_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted before renaming the written file");
+      }
     }
   }
 

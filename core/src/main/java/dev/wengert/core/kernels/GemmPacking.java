@@ -49,10 +49,10 @@ final class GemmPacking {
   static void packB(
       float[] b, int bOff, int ldb, boolean transB,
       int p0, int depth, int j0, int cols, int nr, float[] dst, int dstOff) {
-    for (int c0 = 0; c0 < cols; c0 += nr) {
-      int base = dstOff + c0 * depth;
-      int w = Math.min(nr, cols - c0);
-      if (transB) {
+    if (transB) {
+      for (int c0 = 0; c0 < cols; c0 += nr) {
+        int base = dstOff + c0 * depth;
+        int w = Math.min(nr, cols - c0);
         // B is stored n x k: walk each stored row (one column of op(B)) contiguously.
         for (int j = 0; j < w; j++) {
           int src = bOff + (j0 + c0 + j) * ldb + p0;
@@ -60,14 +60,25 @@ final class GemmPacking {
             dst[base + p * nr + j] = b[src + p];
           }
         }
-      } else {
-        for (int p = 0; p < depth; p++) {
-          System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + c0, dst, base + p * nr, w);
+        if (w < nr) {
+          for (int p = 0; p < depth; p++) {
+            Arrays.fill(dst, base + p * nr + w, base + (p + 1) * nr, 0f);
+          }
         }
       }
-      if (w < nr) {
-        for (int p = 0; p < depth; p++) {
-          Arrays.fill(dst, base + p * nr + w, base + (p + 1) * nr, 0f);
+      return;
+    }
+    // B is stored k x n: copy row by row (sequential reads), each row into every sliver.
+    for (int p = 0; p < depth; p++) {
+      int src = bOff + (p0 + p) * ldb + j0;
+      int d = dstOff + p * nr;
+      for (int c0 = 0; c0 < cols; c0 += nr, d += nr * depth) {
+        int w = Math.min(nr, cols - c0);
+        for (int j = 0; j < w; j++) {
+          dst[d + j] = b[src + c0 + j];
+        }
+        for (int j = w; j < nr; j++) {
+          dst[d + j] = 0f;
         }
       }
     }
@@ -111,10 +122,10 @@ final class GemmPacking {
   static void packB(
       double[] b, int bOff, int ldb, boolean transB,
       int p0, int depth, int j0, int cols, int nr, double[] dst, int dstOff) {
-    for (int c0 = 0; c0 < cols; c0 += nr) {
-      int base = dstOff + c0 * depth;
-      int w = Math.min(nr, cols - c0);
-      if (transB) {
+    if (transB) {
+      for (int c0 = 0; c0 < cols; c0 += nr) {
+        int base = dstOff + c0 * depth;
+        int w = Math.min(nr, cols - c0);
         // B is stored n x k: walk each stored row (one column of op(B)) contiguously.
         for (int j = 0; j < w; j++) {
           int src = bOff + (j0 + c0 + j) * ldb + p0;
@@ -122,14 +133,25 @@ final class GemmPacking {
             dst[base + p * nr + j] = b[src + p];
           }
         }
-      } else {
-        for (int p = 0; p < depth; p++) {
-          System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + c0, dst, base + p * nr, w);
+        if (w < nr) {
+          for (int p = 0; p < depth; p++) {
+            Arrays.fill(dst, base + p * nr + w, base + (p + 1) * nr, 0d);
+          }
         }
       }
-      if (w < nr) {
-        for (int p = 0; p < depth; p++) {
-          Arrays.fill(dst, base + p * nr + w, base + (p + 1) * nr, 0d);
+      return;
+    }
+    // B is stored k x n: copy row by row (sequential reads), each row into every sliver.
+    for (int p = 0; p < depth; p++) {
+      int src = bOff + (p0 + p) * ldb + j0;
+      int d = dstOff + p * nr;
+      for (int c0 = 0; c0 < cols; c0 += nr, d += nr * depth) {
+        int w = Math.min(nr, cols - c0);
+        for (int j = 0; j < w; j++) {
+          dst[d + j] = b[src + c0 + j];
+        }
+        for (int j = w; j < nr; j++) {
+          dst[d + j] = 0d;
         }
       }
     }

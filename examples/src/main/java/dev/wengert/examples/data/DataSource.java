@@ -19,7 +19,18 @@ public final class DataSource {
   private static final String EMBEDDED = "/dev/wengert/examples/data/fashion-mnist-subset/";
 
   /** The training and test sets and a line describing them. */
-  public record Loaded(Dataset train, Dataset test, String description) {}
+  public record Loaded(Dataset train, Dataset test, String description) {
+
+    /** The first {@code trainCount} and {@code testCount} examples (0 keeps a whole set). */
+    public Loaded limited(int trainCount, int testCount) {
+      Dataset tr = trainCount > 0 && trainCount < train.size() ? train.first(trainCount) : train;
+      Dataset te = testCount > 0 && testCount < test.size() ? test.first(testCount) : test;
+      if (tr == train && te == test) {
+        return this;
+      }
+      return new Loaded(tr, te, description + String.format(", limited to %,d train / %,d test images", tr.size(), te.size()));
+    }
+  }
 
   private DataSource() {}
 

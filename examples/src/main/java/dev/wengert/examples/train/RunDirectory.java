@@ -20,7 +20,7 @@ import java.util.Map;
  *   <li>{@code training.safetensors}: everything {@code --resume} needs (model, optimizer,
  *       scheduler, generators, settings), one self-contained file;
  *   <li>{@code model.safetensors}: the weights with PyTorch's state-dict keys, for users;
- *   <li>{@code metrics.csv}, {@code summary.txt} and the PNG charts.
+ *   <li>{@code metrics.csv} (the same for the same seed), {@code timing.csv}, {@code summary.txt} and the PNG charts.
  * </ul>
  */
 public final class RunDirectory {
@@ -28,13 +28,21 @@ public final class RunDirectory {
   public static final String TRAINING = "training.safetensors";
   public static final String MODEL = "model.safetensors";
   public static final String METRICS = "metrics.csv";
-  private static final String HEADER = "epoch,train_loss,train_acc,test_loss,test_acc,seconds";
+  public static final String TIMING = "timing.csv";
+  private static final String METRICS_HEADER = "epoch,train_loss,train_acc,test_loss,test_acc";
+  private static final String TIMING_HEADER = "epoch,seconds";
 
   private final Path dir;
 
+  /** Opens (or creates) a run directory, removing temporary files a crashed write left behind. */
   public RunDirectory(Path dir) throws IOException {
     this.dir = dir;
     Files.createDirectories(dir);
+    try (var leftovers = Files.newDirectoryStream(dir, ".*.tmp")) {
+      for (Path p : leftovers) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   public Path path() {
@@ -53,7 +61,11 @@ public final class RunDirectory {
 
   /** The metrics rows so far (empty for a new run). */
   public List<String> metricsRows() throws IOException {
-    Path file = dir.resolve(METRICS);
+    return rows(METRICS);
+  }
+
+  private List<String> rows(String name) throws IOException {
+    Path file = dir.resolve(name);
     if (!Files.exists(file)) {
       return new ArrayList<>();
     }
@@ -61,17 +73,27 @@ public final class RunDirectory {
     return new ArrayList<>(lines.subList(Math.min(1, lines.size()), lines.size()));
   }
 
-  /** Appends an epoch's row, keeping at most the rows of earlier epochs (a resumed run rewrites later ones). */
+  /**
+   * Records an epoch: its figures in {@code metrics.csv} (which depends only on the seed and
+   * settings, so the same run twice gives the same file) and its duration in {@code timing.csv}.
+   * A resumed run replaces rows of epochs it repeats. Returns the metrics rows.
+   */
   public List<String> appendMetrics(Trainer.EpochResult r) throws IOException {
-    List<String> rows = metricsRows();
-    while (rows.size() >= r.epoch()) {
+    List<String> metrics = appendRow(METRICS, METRICS_HEADER, r.epoch(), String.format(
+        Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f", r.epoch(), r.trainLoss(), r.trainAccuracy(), r.test().loss(), r.test().accuracy()));
+    appendRow(TIMING, TIMING_HEADER, r.epoch(), String.format(Locale.ROOT, "%d,%.3f", r.epoch(), r.seconds()));
+    return metrics;
+  }
+
+  private List<String> appendRow(String name, String header, int epoch, String row) throws IOException {
+    List<String> rows = rows(name);
+    while (rows.size() >= epoch) {
       rows.remove(rows.size() - 1);
     }
-    rows.add(String.format(
-        Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.3f", r.epoch(), r.trainLoss(), r.trainAccuracy(), r.test().loss(), r.test().accuracy(), r.seconds()));
-    StringBuilder sb = new StringBuilder(HEADER).append('\n');
-    rows.forEach(row -> sb.append(row).append('\n'));
-    writeAtomically(dir.resolve(METRICS), sb.toString().getBytes(StandardCharsets.UTF_8));
+    rows.add(row);
+    StringBuilder sb = new StringBuilder(header).append('\n');
+    rows.forEach(line -> sb.append(line).append('\n'));
+    writeAtomically(dir.resolve(name), sb.toString().getBytes(StandardCharsets.UTF_8));
     return rows;
   }
 

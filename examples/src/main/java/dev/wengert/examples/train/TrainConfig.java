@@ -11,7 +11,17 @@ import java.util.Map;
  * continues with exactly the same settings.
  */
 public record TrainConfig(
-    String model, int epochs, int batch, String optimizer, double lr, String schedule, long seed, boolean augment, String data) {
+    String model,
+    int epochs,
+    int batch,
+    String optimizer,
+    double lr,
+    String schedule,
+    long seed,
+    boolean augment,
+    String data,
+    int limitTrain,
+    int limitTest) {
 
   public static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw");
   public static final List<String> SCHEDULES = List.of("none", "cosine", "onecycle");
@@ -23,6 +33,13 @@ public record TrainConfig(
     checkArgument(epochs >= 1, "--epochs must be >= 1, got %s", epochs);
     checkArgument(batch >= 1, "--batch must be >= 1, got %s", batch);
     checkArgument(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got %s", lr);
+    checkArgument(limitTrain >= 0 && limitTest >= 0, "--limit-train and --limit-test must not be negative, got %s and %s", limitTrain, limitTest);
+  }
+
+  /** A run on the whole data set. */
+  public TrainConfig(
+      String model, int epochs, int batch, String optimizer, double lr, String schedule, long seed, boolean augment, String data) {
+    this(model, epochs, batch, optimizer, lr, schedule, seed, augment, data, 0, 0);
   }
 
   /** The recipe of the PyTorch reference: SGD 0.01 with momentum 0.9 for cnn-s, Adam 1e-3 otherwise. */
@@ -46,6 +63,8 @@ public record TrainConfig(
     m.put("seed", Long.toString(seed));
     m.put("augment", Boolean.toString(augment));
     m.put("data", data);
+    m.put("limit_train", Integer.toString(limitTrain));
+    m.put("limit_test", Integer.toString(limitTest));
     return m;
   }
 
@@ -54,10 +73,7 @@ public record TrainConfig(
     return new TrainConfig(
         m.get("model"), Integer.parseInt(m.get("epochs")), Integer.parseInt(m.get("batch")), m.get("optimizer"),
         Double.parseDouble(m.get("lr")), m.get("schedule"), Long.parseLong(m.get("seed")), Boolean.parseBoolean(m.get("augment")),
-        m.get("data"));
+        m.get("data"), Integer.parseInt(m.getOrDefault("limit_train", "0")), Integer.parseInt(m.getOrDefault("limit_test", "0")));
   }
 
-  public TrainConfig withEpochs(int newEpochs) {
-    return new TrainConfig(model, newEpochs, batch, optimizer, lr, schedule, seed, augment, data);
-  }
 }
