@@ -78,12 +78,12 @@ public final class ConvGeometry {
     long span = (long) n + padBefore + padAfter - effectiveKernel;
     long steps = ceilMode ? -Math.floorDiv(-span, (long) stride) : Math.floorDiv(span, (long) stride);
     long out = steps + 1;
+    if (ceilMode && out > 0 && (out - 1) * stride >= (long) n + padBefore) {
+      out--;
+    }
     if (out <= 0) {
       throw new IllegalArgumentException(
           failureMessage(op, axis, n, kernel, padBefore, padAfter, stride, dilation, ceilMode, out));
-    }
-    if (ceilMode && (out - 1) * stride >= (long) n + padBefore) {
-      out--;
     }
     checkArgument(out <= Integer.MAX_VALUE, "%s: output size%s %s is too large", op, at, out);
     return (int) out;

@@ -13,7 +13,10 @@ import static com.google.common.base.Preconditions.checkArgument;
  *
  * where out-of-range input pixels are zero (zero padding) and {@code g(m) = m / (M/G)}. The
  * adjoint in the input is the transposed convolution; the adjoint in the weight correlates the
- * input with the output-side tensor. All three are deterministic for any thread count.
+ * input with the output-side tensor. All three are deterministic for any thread count. The padding
+ * zeros take part in the products like any input pixel, as if the input were padded first (as the
+ * other padding modes are): an infinite or NaN weight that meets them, in the forward, or such an
+ * output gradient, in the weight gradient, gives NaN ({@code ∞·0}).
  */
 public final class Convolution {
 

@@ -8,23 +8,29 @@ import java.util.Arrays;
  * and one group, with {@code K = C/G·kh·kw} and {@code P = Ho·Wo}:
  *
  * <pre>
- *   forward:        y[n,g]  (M/G × P) = W_g (M/G × K) · col(x[n,g]) (K × P)   (+ bias)
+ *   forward:        y[n,g]  (M/G × P) = [W_g | b_g] (M/G × K+1) · [col(x[n,g]); 1…1] (K+1 × P)
  *   adjoint input:  dcol    (K × P)   = W_gᵀ · gy[n,g],   then dx[n,g] = col2im(dcol)
- *   adjoint weight: dW_g    (M/G × K) = Σ_n gy[n,g] · col(x[n,g])ᵀ
+ *   adjoint weight: dW_g    (M/G × K) = Σ_n gy[n,g] · col(x[n,g])ᵀ   (or its transpose)
  * </pre>
  *
- * where {@code col} unrolls every kernel window into a column. With padding or a column stride, the
- * sample's channel block is first staged: copied with a zero border and each row split into stride
- * phases (and {@code col2im} accumulates into such a buffer), so every unrolled row is a plain
- * contiguous copy without bounds checks. A 1×1 kernel with stride 1 and no padding needs no
- * unrolling: the input block already is the column matrix. Samples are spread over the threads,
- * each with its own buffers (reused across calls); when there are fewer samples than threads, the
- * GEMM uses the threads instead. Planes too large for one buffer of {@link #COLUMN_CAP} elements
- * are unrolled in bands of output rows.
+ * where {@code col} unrolls every kernel window into a column; the bias rides in the GEMM as one
+ * more weight column against a row of ones, so the output is written once. With padding or a
+ * stride, a sample's channel block is first <em>staged</em>: copied with a zero border, its rows
+ * and columns split into stride phases (padded pixel {@code (r, c)} goes to phase {@code (r mod
+ * sh, c mod sw)}, position {@code (r / sh, c / sw)}), so that what one kernel tap sees of the
+ * output rows is a dense block. Unrolling then is one plain copy per tap and output row. The input
+ * gradient goes further: it pads each row of {@code gy} with zeros to the staged row length, so
+ * each tap's whole column row adds onto the staged buffer as one long contiguous run (the padded
+ * columns add zeros, which is exact as long as the weights are finite; otherwise it takes the row
+ * by row path). A 1×1 kernel with stride 1 and no padding needs no unrolling: the input block
+ * already is the column matrix.
  *
- * <p>Every result is the same bits for any thread count: forward and adjoint input compute each
- * sample independently, and the weight gradient sums fixed blocks of {@link #WEIGHT_BLOCK} samples
- * into partials that are then added in block order.
+ * <p>Samples are spread over the threads, each with its own buffers (reused across calls); when
+ * there are fewer samples than threads, the GEMM uses the threads instead. Planes too large for one
+ * buffer of {@link #COLUMN_CAP} elements are unrolled in bands of output rows. Every result is the
+ * same bits for any thread count: forward and adjoint input compute each sample independently, and
+ * the weight gradient sums fixed blocks of {@link #WEIGHT_BLOCK} samples into partials that are
+ * then added in block order.
  */
 final class ConvolutionKernels {
 
@@ -74,17 +80,14 @@ final class ConvolutionKernels {
     }
   }
 
-  /** First index of phase {@code ph} of a staged row that holds an input pixel (not the border). */
-  private static int lowestInside(Plan p, int ph) {
-    return Math.max(0, Math.floorDiv(p.padLeft - ph + p.strideW - 1, p.strideW));
-  }
+  /**
+   * Where the unrolling finds a channel block: {@code tap[kr·kw + kc]} is the offset, within one
+   * channel, of what kernel tap {@code (kr, kc)} reads for output {@code (0, 0)}; output column
+   * {@code j} adds {@code j}, output row {@code i} adds {@code i·rowStep}.
+   */
+  private record Layout(int rowStep, int plane, int[] tap) {}
 
-  /** One past the last index of phase {@code ph} of a staged row that holds an input pixel. */
-  private static int highestInside(Plan p, int ph) {
-    return Math.max(lowestInside(p, ph), Math.min(p.phaseWidth, Math.floorDiv(p.padLeft + p.width - 1 - ph, p.strideW) + 1));
-  }
-
-  /** Sizes and strides of one convolution, whatever the dtype. */
+  /** Sizes, strides and layouts of one convolution, whatever the dtype. */
   private static final class Plan {
     final int batch;
     final int channels;
@@ -100,35 +103,26 @@ final class ConvolutionKernels {
     final int outW;
     final int strideH;
     final int strideW;
-    final int dilationH;
-    final int dilationW;
     final int padTop;
-    final int padBottom;
     final int padLeft;
-    final int padRight;
     /** Rows of the column matrix: {@code C/G·kh·kw}. */
     final int depth;
     final int inPlane;
     final int outPlane;
     /** 1×1 kernel, stride 1, no padding: the input block is the column matrix. */
     final boolean direct;
-    /**
-     * Whether the unrolling reads a staged copy of the input (needed for padding or a column stride
-     * above 1): zero-bordered, with each row split into {@code strideW} phases (padded columns
-     * {@code ph, ph + sw, ph + 2sw, …} stored contiguously), so every unrolled row is a contiguous
-     * copy.
-     */
+    /** Whether the forward and weight-gradient unrolling read a staged copy (padding or a column stride). */
     final boolean staged;
-    /** Elements of one phase of a staged row. */
+    /** Rows and row length of one stride phase of a staged channel. */
+    final int phaseHeight;
     final int phaseWidth;
-    /** Rows, row length and plane size of what the unrolling reads: the staged copy or the input itself. */
-    final int sourceHeight;
-    final int sourceWidth;
-    final int sourcePlane;
-    /** For kernel column {@code q}: where its first tap sits within a source row. */
-    final int[] tapColumn;
+    final Layout stagedLayout;
+    /** What the forward and weight-gradient unrolling read: the staged copy or the input itself. */
+    final Layout sourceLayout;
     /** Output rows per band, so that a band's column matrix has at most {@link #COLUMN_CAP} elements. */
     final int bandRows;
+    /** Whether the weight gradient is computed transposed, {@code [K][M/G]} (see {@link #transposedWeightGradient}). */
+    final boolean transposedGradient;
 
     Plan(int[] inputShape, int outChannels, int kernelH, int kernelW, int outH, int outW, Conv2dGeometry geo) {
       batch = inputShape[0];
@@ -145,29 +139,58 @@ final class ConvolutionKernels {
       this.outW = outW;
       strideH = geo.strideH();
       strideW = geo.strideW();
-      dilationH = geo.dilationH();
-      dilationW = geo.dilationW();
       padTop = geo.padTop();
-      padBottom = geo.padBottom();
       padLeft = geo.padLeft();
-      padRight = geo.padRight();
       depth = groupChannels * kernelH * kernelW;
       inPlane = height * width;
       outPlane = outH * outW;
-      boolean padded = padTop + padBottom + padLeft + padRight > 0;
+      boolean padded = padTop + geo.padBottom() + padLeft + geo.padRight() > 0;
       direct = kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && !padded;
       staged = padded || strideW > 1;
-      int paddedWidth = width + padLeft + padRight;
-      phaseWidth = staged ? (paddedWidth + strideW - 1) / strideW : width;
-      sourceWidth = staged ? phaseWidth * strideW : width;
-      sourceHeight = staged ? height + padTop + padBottom : height;
-      sourcePlane = sourceHeight * sourceWidth;
-      tapColumn = new int[kernelW];
-      for (int q = 0; q < kernelW; q++) {
-        int column = q * dilationW;
-        tapColumn[q] = staged ? (column % strideW) * phaseWidth + column / strideW : column;
+      phaseHeight = ceilDiv(height + padTop + geo.padBottom(), strideH);
+      phaseWidth = ceilDiv(width + padLeft + geo.padRight(), strideW);
+      int[] stagedTaps = new int[kernelH * kernelW];
+      int[] inputTaps = new int[kernelH * kernelW];
+      for (int kr = 0; kr < kernelH; kr++) {
+        for (int kc = 0; kc < kernelW; kc++) {
+          int r = kr * geo.dilationH();
+          int c = kc * geo.dilationW();
+          int phase = (r % strideH) * strideW + c % strideW;
+          stagedTaps[kr * kernelW + kc] = (phase * phaseHeight + r / strideH) * phaseWidth + c / strideW;
+          inputTaps[kr * kernelW + kc] = r * width + c;
+        }
       }
-      bandRows = direct ? outH : (int) Math.max(1, Math.min(outH, COLUMN_CAP / Math.max(1L, (long) depth * outW)));
+      stagedLayout = new Layout(phaseWidth, strideH * strideW * phaseHeight * phaseWidth, stagedTaps);
+      sourceLayout = staged ? stagedLayout : new Layout(strideH * width, inPlane, inputTaps);
+      bandRows = direct
+          ? outH
+          : (int) Math.max(1, Math.min(outH, COLUMN_CAP / Math.max(1L, (long) (depth + 1) * rowLength())));
+      transposedGradient = transposedWeightGradient(depth, groupOutChannels, outPlane);
+    }
+
+    /**
+     * The weight gradient is a GEMM over the output positions whose second operand is transposed
+     * while packing: {@code gy · colᵀ} ({@code M/G × K}) or {@code col · gyᵀ} ({@code K × M/G}).
+     * Picks the cheaper by a rough model: multiply-adds over whole register tiles (a typical 12 ×
+     * 32) plus a few per transposed element.
+     */
+    private static boolean transposedWeightGradient(int depth, int outChannels, int positions) {
+      long plain = padded(outChannels, 12) * padded(depth, 32) * positions + 8L * depth * positions;
+      long transposed = padded(depth, 12) * padded(outChannels, 32) * positions + 8L * outChannels * positions;
+      return transposed < plain;
+    }
+
+    private static long padded(int n, int tile) {
+      return (long) ceilDiv(n, tile) * tile;
+    }
+
+    private static int ceilDiv(int a, int b) {
+      return (a + b - 1) / b;
+    }
+
+    /** The longer of an output row and a staged row: the column buffer holds either. */
+    int rowLength() {
+      return Math.max(outW, phaseWidth);
     }
 
     /** Offset of channel {@code c} of sample {@code n} of the input. */
@@ -181,24 +204,37 @@ final class ConvolutionKernels {
     }
 
     int columnsSize() {
-      return direct ? 0 : depth * bandRows * outW;
+      return direct ? 0 : (depth + 1) * bandRows * rowLength();
     }
 
+    /** A staged channel block, plus one staged row of slack for the long runs that end in padding. */
     int stagedSize() {
-      return staged ? groupChannels * sourcePlane : 0;
+      return direct ? 0 : groupChannels * stagedLayout.plane() + phaseWidth;
+    }
+
+    /** First position of phase column {@code ph} of a staged row that holds an input pixel. */
+    int firstInside(int ph) {
+      return Math.max(0, Math.floorDiv(padLeft - ph + strideW - 1, strideW));
+    }
+
+    /** One past the last position of phase column {@code ph} of a staged row that holds an input pixel. */
+    int endInside(int ph) {
+      return Math.max(firstInside(ph), Math.min(phaseWidth, Math.floorDiv(padLeft + width - 1 - ph, strideW) + 1));
     }
   }
 
   /** The per-thread buffers. */
   private enum Slot {
+    WEIGHTS,
     COLUMNS,
     STAGED,
+    WIDE_GRADIENT,
     PARTIALS
   }
 
   /**
    * The three drivers, written once over the array type {@code T} ({@code float[]} or {@code
-   * double[]}); subclasses supply the GEMM, the unrolling and its adjoint, and a few small loops.
+   * double[]}); subclasses supply the GEMM, the staging and unrolling loops and a few small loops.
    */
   private abstract static class Typed<T> {
 
@@ -212,95 +248,146 @@ final class ConvolutionKernels {
         boolean transA, boolean transB, int m, int n, int k,
         T a, int aOff, int lda, T b, int bOff, int ldb, boolean accumulate, T c, int cOff, int ldc);
 
-    /** Copies the channel block of {@code x} at {@code xOff} into {@code xs}, staged (see {@link Plan#staged}). */
+    /** Copies the channel block of {@code x} at {@code xOff} into {@code xs}, staged (see the class comment). */
     abstract void stage(Plan p, T x, int xOff, T xs);
 
-    /** The adjoint of {@link #stage}, less the border: the interior of {@code xs} into the block of {@code x} at {@code xOff}. */
+    /** The adjoint of {@link #stage}, less the border: the pixels of {@code xs} into the block of {@code x} at {@code xOff}. */
     abstract void unstage(Plan p, T xs, T x, int xOff);
 
     /**
      * The column matrix ({@code depth × (i1−i0)·Wo}, row-major) of output rows {@code [i0, i1)},
-     * read from the source block (the staged copy, or the input itself) at {@code srcOff}.
+     * read from the channel block at {@code srcOff} laid out as {@code l}.
      */
-    abstract void im2col(Plan p, T src, int srcOff, int i0, int i1, T col);
+    abstract void im2col(Plan p, Layout l, T src, int srcOff, int i0, int i1, T col);
 
-    /** The adjoint of {@link #im2col}: adds each column entry onto its source pixel. */
-    abstract void col2im(Plan p, T col, int i0, int i1, T dst, int dstOff);
+    /** The adjoint of {@link #im2col} into a staged buffer: adds each column entry onto its pixel. */
+    abstract void col2im(Plan p, T col, int i0, int i1, T dst);
+
+    /**
+     * As {@link #col2im}, for a column matrix whose rows hold staged rows ({@code (i1−i0)·phaseWidth}
+     * entries, zero beyond each output row): each tap adds as one contiguous run.
+     */
+    abstract void col2imWide(Plan p, T col, int i0, int i1, T dst);
+
+    /** {@code rows} rows of each output channel of {@code gy} at {@code gyOff}, each padded with zeros to a staged row. */
+    abstract void widen(Plan p, T gy, int gyOff, int rows, T wide);
 
     /** Sets {@code rows} rows of {@code len} elements (row stride {@code ld}) to {@code bias[biasOff + row]}. */
     abstract void fillRows(T y, int yOff, int rows, int len, int ld, T bias, int biasOff);
 
-    abstract void zero(T a, int n);
+    /** {@code a[from, to) = value}. */
+    abstract void fill(T a, int from, int to, double value);
 
     /** {@code dst[i] += src[i]} for {@code i < n}. */
     abstract void addTo(T src, int srcOff, T dst, int dstOff, int n);
 
+    abstract boolean allFinite(T a, int off, int n);
+
+    /** {@code dst[c][r] = src[r][c]} for the row-major {@code rows × cols} matrix at {@code srcOff}. */
+    abstract void transpose(T src, int srcOff, int rows, int cols, T dst, int dstOff);
+
+    /** Each group's {@code M/G × K} weight block transposed, {@code [G][K][M/G]}. */
+    private void transposeWeights(Plan p, T w, int wOff, T wT) {
+      int block = p.groupOutChannels * p.depth;
+      for (int g = 0; g < p.groups; g++) {
+        transpose(w, wOff + g * block, p.groupOutChannels, p.depth, wT, g * block);
+      }
+    }
+
     final void forward(Plan p, Tensor xt, Tensor wt, Tensor bt, Tensor yt) {
       T x = data(xt);
-      T w = data(wt);
-      T bias = bt == null ? null : data(bt);
       T y = data(yt);
+      T bias = bt == null ? null : data(bt);
+      boolean biasInGemm = bias != null && !p.direct;
+      int depth = biasInGemm ? p.depth + 1 : p.depth;
+      T w = biasInGemm ? weightsWithBias(p, data(wt), wt.offset, bias, bt.offset) : data(wt);
+      int wBase = biasInGemm ? 0 : wt.offset;
       forSamples(p.batch, (from, to) -> {
         T col = buffer(Slot.COLUMNS, p.columnsSize());
-        T xs = buffer(Slot.STAGED, p.stagedSize());
+        T xs = buffer(Slot.STAGED, p.staged ? p.stagedSize() : 0);
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int xOff = xt.offset + p.inputOffset(n, g * p.groupChannels);
-            int wOff = wt.offset + g * p.groupOutChannels * p.depth;
+            int wOff = wBase + g * p.groupOutChannels * depth;
+            int yOff = p.outputOffset(n, g * p.groupOutChannels);
+            if (p.direct) {
+              if (bias != null) {
+                fillRows(y, yOff, p.groupOutChannels, p.outPlane, p.outPlane, bias, bt.offset + g * p.groupOutChannels);
+              }
+              gemm(false, false, p.groupOutChannels, p.outPlane, p.depth, w, wOff, p.depth, x, xOff, p.inPlane,
+                  bias != null, y, yOff, p.outPlane);
+              continue;
+            }
             if (p.staged) {
               stage(p, x, xOff, xs);
             }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
               int len = (i1 - i0) * p.outW;
-              int yOff = p.outputOffset(n, g * p.groupOutChannels) + i0 * p.outW;
-              if (bias != null) {
-                fillRows(y, yOff, p.groupOutChannels, len, p.outPlane, bias, bt.offset + g * p.groupOutChannels);
+              im2col(p, p.sourceLayout, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
+              if (biasInGemm) {
+                fill(col, p.depth * len, depth * len, 1);
               }
-              if (p.direct) {
-                gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, x, xOff, p.inPlane,
-                    bias != null, y, yOff, p.outPlane);
-              } else {
-                im2col(p, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
-                gemm(false, false, p.groupOutChannels, len, p.depth, w, wOff, p.depth, col, 0, len,
-                    bias != null, y, yOff, p.outPlane);
-              }
+              gemm(false, false, p.groupOutChannels, len, depth, w, wOff, depth, col, 0, len, false, y,
+                  yOff + i0 * p.outW, p.outPlane);
             }
           }
         }
       });
     }
 
+    /** {@code [W | b]}: each output channel's weights followed by its bias, in the caller's buffer. */
+    private T weightsWithBias(Plan p, T w, int wOff, T bias, int biasOff) {
+      T wb = buffer(Slot.WEIGHTS, p.outChannels * (p.depth + 1));
+      for (int m = 0; m < p.outChannels; m++) {
+        System.arraycopy(w, wOff + m * p.depth, wb, m * (p.depth + 1), p.depth);
+        System.arraycopy(bias, biasOff + m, wb, m * (p.depth + 1) + p.depth, 1);
+      }
+      return wb;
+    }
+
     final void adjointInput(Plan p, Tensor gyt, Tensor wt, Tensor dxt) {
       T gy = data(gyt);
       T w = data(wt);
       T dx = data(dxt);
+      // Whole staged rows cost phaseWidth/Wo more GEMM work; worth it for long contiguous runs unless
+      // the rows are mostly padding, and exact only with finite weights (0 · w = 0).
+      boolean wide = !p.direct && 4L * p.phaseWidth <= 5L * p.outW
+          && allFinite(w, wt.offset, p.outChannels * p.depth);
+      // W_gᵀ once per call, so the GEMMs pack it without transposing.
+      T wT = buffer(Slot.WEIGHTS, p.outChannels * p.depth);
+      transposeWeights(p, w, wt.offset, wT);
       forSamples(p.batch, (from, to) -> {
         T col = buffer(Slot.COLUMNS, p.columnsSize());
         T dxs = buffer(Slot.STAGED, p.stagedSize());
+        T gyw = buffer(Slot.WIDE_GRADIENT, wide ? p.groupOutChannels * p.bandRows * p.phaseWidth : 0);
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int dxOff = p.inputOffset(n, g * p.groupChannels);
-            int wOff = wt.offset + g * p.groupOutChannels * p.depth;
+            int wOff = g * p.groupOutChannels * p.depth;
             int gyOff = gyt.offset + p.outputOffset(n, g * p.groupOutChannels);
             if (p.direct) {
-              gemm(true, false, p.depth, p.outPlane, p.groupOutChannels, w, wOff, p.depth, gy, gyOff, p.outPlane,
-                  false, dx, dxOff, p.inPlane);
+              gemm(false, false, p.depth, p.outPlane, p.groupOutChannels, wT, wOff, p.groupOutChannels, gy, gyOff,
+                  p.outPlane, false, dx, dxOff, p.inPlane);
               continue;
             }
-            if (p.staged) {
-              zero(dxs, p.stagedSize());
-            }
+            fill(dxs, 0, p.stagedSize(), 0);
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
-              int len = (i1 - i0) * p.outW;
-              gemm(true, false, p.depth, len, p.groupOutChannels, w, wOff, p.depth, gy, gyOff + i0 * p.outW,
-                  p.outPlane, false, col, 0, len);
-              col2im(p, col, i0, i1, p.staged ? dxs : dx, p.staged ? 0 : dxOff);
+              if (wide) {
+                int len = (i1 - i0) * p.phaseWidth;
+                widen(p, gy, gyOff + i0 * p.outW, i1 - i0, gyw);
+                gemm(false, false, p.depth, len, p.groupOutChannels, wT, wOff, p.groupOutChannels, gyw, 0, len, false,
+                    col, 0, len);
+                col2imWide(p, col, i0, i1, dxs);
+              } else {
+                int len = (i1 - i0) * p.outW;
+                gemm(false, false, p.depth, len, p.groupOutChannels, wT, wOff, p.groupOutChannels, gy,
+                    gyOff + i0 * p.outW, p.outPlane, false, col, 0, len);
+                col2im(p, col, i0, i1, dxs);
+              }
             }
-            if (p.staged) {
-              unstage(p, dxs, dx, dxOff);
-            }
+            unstage(p, dxs, dx, dxOff);
           }
         }
       });
@@ -309,19 +396,21 @@ final class ConvolutionKernels {
     final void adjointWeight(Plan p, Tensor xt, Tensor gyt, Tensor dwt) {
       T x = data(xt);
       T gy = data(gyt);
-      T dw = data(dwt);
       int size = p.outChannels * p.depth;
       int blocks = (p.batch + WEIGHT_BLOCK - 1) / WEIGHT_BLOCK;
       int threads = Parallel.chunkCount(blocks, 1);
-      // Partials of up to 2·threads blocks at a time: the thread count bounds memory, never the order.
+      // Partials of up to 2·threads blocks at a time (the thread count bounds memory, never the
+      // order), then their running sum; [G][M/G][K], or [G][K][M/G] when transposed.
       int round = Math.min(blocks, 2 * threads);
-      T partials = buffer(Slot.PARTIALS, round * size);
+      T partials = buffer(Slot.PARTIALS, (round + 1) * size);
+      int total = round * size;
+      fill(partials, total, total + size, 0);
       for (int first = 0; first < blocks; first += round) {
         int start = first;
         int count = Math.min(round, blocks - first);
         Parallel.RangeBody body = (from, to) -> {
           T col = buffer(Slot.COLUMNS, p.columnsSize());
-          T xs = buffer(Slot.STAGED, p.stagedSize());
+          T xs = buffer(Slot.STAGED, p.staged ? p.stagedSize() : 0);
           for (int b = from; b < to; b++) {
             int n0 = (start + b) * WEIGHT_BLOCK;
             blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, xs,
@@ -334,12 +423,23 @@ final class ConvolutionKernels {
           body.run(0, count);
         }
         for (int b = 0; b < count; b++) {
-          addTo(partials, b * size, dw, 0, size);
+          addTo(partials, b * size, partials, total, size);
         }
+      }
+      if (p.transposedGradient) {
+        int block = p.groupOutChannels * p.depth;
+        for (int g = 0; g < p.groups; g++) {
+          transpose(partials, total + g * block, p.depth, p.groupOutChannels, data(dwt), g * block);
+        }
+      } else {
+        System.arraycopy(partials, total, data(dwt), 0, size);
       }
     }
 
-    /** {@code out = Σ_{n in [n0, n1)} gy[n] · col(x[n])ᵀ} for every group, samples in order. */
+    /**
+     * {@code out = Σ_{n in [n0, n1)} gy[n] · col(x[n])ᵀ}, the weight gradient of samples {@code [n0,
+     * n1)} summed in order, as {@code [G][M/G][K]} or transposed as {@code [G][K][M/G]}.
+     */
     private void blockGradient(
         Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T xs, T out, int outOff) {
       for (int n = n0; n < n1; n++) {
@@ -354,13 +454,18 @@ final class ConvolutionKernels {
             int i1 = Math.min(p.outH, i0 + p.bandRows);
             int len = (i1 - i0) * p.outW;
             boolean accumulate = n > n0 || i0 > 0;
-            if (p.direct) {
-              gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff, p.outPlane, x, xOff, p.inPlane,
-                  accumulate, out, dwOff, p.depth);
+            T cols = p.direct ? x : col;
+            int colOff = p.direct ? xOff : 0;
+            int ldCols = p.direct ? p.inPlane : len;
+            if (!p.direct) {
+              im2col(p, p.sourceLayout, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
+            }
+            if (p.transposedGradient) {
+              gemm(false, true, p.depth, p.groupOutChannels, len, cols, colOff, ldCols, gy, gyOff + i0 * p.outW,
+                  p.outPlane, accumulate, out, dwOff, p.groupOutChannels);
             } else {
-              im2col(p, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
-              gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff + i0 * p.outW, p.outPlane, col, 0, len,
-                  accumulate, out, dwOff, p.depth);
+              gemm(false, true, p.groupOutChannels, p.depth, len, gy, gyOff + i0 * p.outW, p.outPlane, cols, colOff,
+                  ldCols, accumulate, out, dwOff, p.depth);
             }
           }
         }
@@ -400,24 +505,32 @@ final class ConvolutionKernels {
 
     @Override
     void stage(Plan p, float[] x, int xOff, float[] xs) {
+      int sh = p.strideH;
       int sw = p.strideW;
-      int rowEnd = p.padTop + p.height;
-      for (int c = 0, d = 0; c < p.groupChannels; c++) {
-        for (int r = 0; r < p.sourceHeight; r++, d += p.sourceWidth) {
-          if (r < p.padTop || r >= rowEnd) {
-            Arrays.fill(xs, d, d + p.sourceWidth, 0f);
-            continue;
-          }
-          int s = xOff + c * p.inPlane + (r - p.padTop) * p.width - p.padLeft;
-          for (int ph = 0; ph < sw; ph++) {
-            int lo = lowestInside(p, ph);
-            int hi = highestInside(p, ph);
-            int e = d + ph * p.phaseWidth;
-            Arrays.fill(xs, e, e + lo, 0f);
-            for (int k = lo; k < hi; k++) {
-              xs[e + k] = x[s + k * sw + ph];
+      int wph = p.phaseWidth;
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int rowPhase = 0; rowPhase < sh; rowPhase++) {
+          for (int colPhase = 0; colPhase < sw; colPhase++) {
+            int lo = p.firstInside(colPhase);
+            int hi = p.endInside(colPhase);
+            for (int ri = 0; ri < p.phaseHeight; ri++, d += wph) {
+              int r = ri * sh + rowPhase - p.padTop;
+              if (r < 0 || r >= p.height) {
+                Arrays.fill(xs, d, d + wph, 0f);
+                continue;
+              }
+              int s = xOff + c * p.inPlane + r * p.width - p.padLeft + colPhase;
+              Arrays.fill(xs, d, d + lo, 0f);
+              if (sw == 1) {
+                System.arraycopy(x, s + lo, xs, d + lo, hi - lo);
+              } else {
+                for (int k = lo; k < hi; k++) {
+                  xs[d + k] = x[s + k * sw];
+                }
+              }
+              Arrays.fill(xs, d + hi, d + wph, 0f);
             }
-            Arrays.fill(xs, e + hi, e + p.phaseWidth, 0f);
           }
         }
       }
@@ -425,33 +538,26 @@ final class ConvolutionKernels {
 
     @Override
     void unstage(Plan p, float[] xs, float[] x, int xOff) {
+      int sh = p.strideH;
       int sw = p.strideW;
-      for (int c = 0; c < p.groupChannels; c++) {
-        for (int r = 0; r < p.height; r++) {
-          int d = c * p.sourcePlane + (r + p.padTop) * p.sourceWidth;
-          int s = xOff + c * p.inPlane + r * p.width - p.padLeft;
-          for (int ph = 0; ph < sw; ph++) {
-            int hi = highestInside(p, ph);
-            for (int k = lowestInside(p, ph), e = d + ph * p.phaseWidth; k < hi; k++) {
-              x[s + k * sw + ph] = xs[e + k];
-            }
-          }
-        }
-      }
-    }
-
-    @Override
-    void im2col(Plan p, float[] src, int srcOff, int i0, int i1, float[] col) {
-      int wo = p.outW;
-      int rowStep = p.strideH * p.sourceWidth;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
-        for (int kr = 0; kr < p.kernelH; kr++) {
-          int rowStart = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
-          for (int kc = 0; kc < p.kernelW; kc++) {
-            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
-              for (int j = 0; j < wo; j++) {
-                col[d + j] = src[s + j];
+        for (int rowPhase = 0; rowPhase < sh; rowPhase++) {
+          for (int colPhase = 0; colPhase < sw; colPhase++) {
+            int lo = p.firstInside(colPhase);
+            int hi = p.endInside(colPhase);
+            for (int ri = 0; ri < p.phaseHeight; ri++, d += p.phaseWidth) {
+              int r = ri * sh + rowPhase - p.padTop;
+              if (r < 0 || r >= p.height) {
+                continue;
+              }
+              int s = xOff + c * p.inPlane + r * p.width - p.padLeft + colPhase;
+              if (sw == 1) {
+                System.arraycopy(xs, d + lo, x, s + lo, hi - lo);
+              } else {
+                for (int k = lo; k < hi; k++) {
+                  x[s + k * sw] = xs[d + k];
+                }
               }
             }
           }
@@ -460,20 +566,59 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void col2im(Plan p, float[] col, int i0, int i1, float[] dst, int dstOff) {
+    void im2col(Plan p, Layout l, float[] src, int srcOff, int i0, int i1, float[] col) {
       int wo = p.outW;
-      int rowStep = p.strideH * p.sourceWidth;
+      int taps = p.kernelH * p.kernelW;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
-        for (int kr = 0; kr < p.kernelH; kr++) {
-          int rowStart = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
-          for (int kc = 0; kc < p.kernelW; kc++) {
-            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
-              for (int j = 0; j < wo; j++) {
-                dst[s + j] += col[d + j];
-              }
+        for (int t = 0; t < taps; t++) {
+          for (int i = i0, s = srcOff + c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+            System.arraycopy(src, s, col, d, wo);
+          }
+        }
+      }
+    }
+
+    @Override
+    void col2im(Plan p, float[] col, int i0, int i1, float[] dst) {
+      Layout l = p.stagedLayout;
+      int wo = p.outW;
+      int taps = p.kernelH * p.kernelW;
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int t = 0; t < taps; t++) {
+          for (int i = i0, s = c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+            for (int j = 0; j < wo; j++) {
+              dst[s + j] += col[d + j];
             }
           }
+        }
+      }
+    }
+
+    @Override
+    void col2imWide(Plan p, float[] col, int i0, int i1, float[] dst) {
+      // JDK 17 does not vectorize a += b between two arrays at different offsets; the kernel does.
+      Kernels kernels = Kernels.get();
+      Layout l = p.stagedLayout;
+      int len = (i1 - i0) * p.phaseWidth;
+      int taps = p.kernelH * p.kernelW;
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int t = 0; t < taps; t++, d += len) {
+          int s = c * l.plane() + l.tap()[t] + i0 * p.phaseWidth;
+          kernels.add(len, col, d, dst, s, dst, s);
+        }
+      }
+    }
+
+    @Override
+    void widen(Plan p, float[] gy, int gyOff, int rows, float[] wide) {
+      int d = 0;
+      for (int m = 0; m < p.groupOutChannels; m++) {
+        for (int i = 0, s = gyOff + m * p.outPlane; i < rows; i++, s += p.outW, d += p.phaseWidth) {
+          System.arraycopy(gy, s, wide, d, p.outW);
+          Arrays.fill(wide, d + p.outW, d + p.phaseWidth, 0f);
         }
       }
     }
@@ -486,8 +631,8 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void zero(float[] a, int n) {
-      Arrays.fill(a, 0, n, 0f);
+    void fill(float[] a, int from, int to, double value) {
+      Arrays.fill(a, from, to, (float) value);
     }
 
     @Override
@@ -495,6 +640,25 @@ final class ConvolutionKernels {
       for (int i = 0; i < n; i++) {
         dst[dstOff + i] += src[srcOff + i];
       }
+    }
+
+    @Override
+    void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          dst[dstOff + c * rows + r] = src[srcOff + r * cols + c];
+        }
+      }
+    }
+
+    @Override
+    boolean allFinite(float[] a, int off, int n) {
+      for (int i = off; i < off + n; i++) {
+        if (!Float.isFinite(a[i])) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -530,24 +694,32 @@ final class ConvolutionKernels {
 
     @Override
     void stage(Plan p, double[] x, int xOff, double[] xs) {
+      int sh = p.strideH;
       int sw = p.strideW;
-      int rowEnd = p.padTop + p.height;
-      for (int c = 0, d = 0; c < p.groupChannels; c++) {
-        for (int r = 0; r < p.sourceHeight; r++, d += p.sourceWidth) {
-          if (r < p.padTop || r >= rowEnd) {
-            Arrays.fill(xs, d, d + p.sourceWidth, 0.0);
-            continue;
-          }
-          int s = xOff + c * p.inPlane + (r - p.padTop) * p.width - p.padLeft;
-          for (int ph = 0; ph < sw; ph++) {
-            int lo = lowestInside(p, ph);
-            int hi = highestInside(p, ph);
-            int e = d + ph * p.phaseWidth;
-            Arrays.fill(xs, e, e + lo, 0.0);
-            for (int k = lo; k < hi; k++) {
-              xs[e + k] = x[s + k * sw + ph];
+      int wph = p.phaseWidth;
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int rowPhase = 0; rowPhase < sh; rowPhase++) {
+          for (int colPhase = 0; colPhase < sw; colPhase++) {
+            int lo = p.firstInside(colPhase);
+            int hi = p.endInside(colPhase);
+            for (int ri = 0; ri < p.phaseHeight; ri++, d += wph) {
+              int r = ri * sh + rowPhase - p.padTop;
+              if (r < 0 || r >= p.height) {
+                Arrays.fill(xs, d, d + wph, 0.0);
+                continue;
+              }
+              int s = xOff + c * p.inPlane + r * p.width - p.padLeft + colPhase;
+              Arrays.fill(xs, d, d + lo, 0.0);
+              if (sw == 1) {
+                System.arraycopy(x, s + lo, xs, d + lo, hi - lo);
+              } else {
+                for (int k = lo; k < hi; k++) {
+                  xs[d + k] = x[s + k * sw];
+                }
+              }
+              Arrays.fill(xs, d + hi, d + wph, 0.0);
             }
-            Arrays.fill(xs, e + hi, e + p.phaseWidth, 0.0);
           }
         }
       }
@@ -555,33 +727,26 @@ final class ConvolutionKernels {
 
     @Override
     void unstage(Plan p, double[] xs, double[] x, int xOff) {
+      int sh = p.strideH;
       int sw = p.strideW;
-      for (int c = 0; c < p.groupChannels; c++) {
-        for (int r = 0; r < p.height; r++) {
-          int d = c * p.sourcePlane + (r + p.padTop) * p.sourceWidth;
-          int s = xOff + c * p.inPlane + r * p.width - p.padLeft;
-          for (int ph = 0; ph < sw; ph++) {
-            int hi = highestInside(p, ph);
-            for (int k = lowestInside(p, ph), e = d + ph * p.phaseWidth; k < hi; k++) {
-              x[s + k * sw + ph] = xs[e + k];
-            }
-          }
-        }
-      }
-    }
-
-    @Override
-    void im2col(Plan p, double[] src, int srcOff, int i0, int i1, double[] col) {
-      int wo = p.outW;
-      int rowStep = p.strideH * p.sourceWidth;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
-        for (int kr = 0; kr < p.kernelH; kr++) {
-          int rowStart = srcOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
-          for (int kc = 0; kc < p.kernelW; kc++) {
-            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
-              for (int j = 0; j < wo; j++) {
-                col[d + j] = src[s + j];
+        for (int rowPhase = 0; rowPhase < sh; rowPhase++) {
+          for (int colPhase = 0; colPhase < sw; colPhase++) {
+            int lo = p.firstInside(colPhase);
+            int hi = p.endInside(colPhase);
+            for (int ri = 0; ri < p.phaseHeight; ri++, d += p.phaseWidth) {
+              int r = ri * sh + rowPhase - p.padTop;
+              if (r < 0 || r >= p.height) {
+                continue;
+              }
+              int s = xOff + c * p.inPlane + r * p.width - p.padLeft + colPhase;
+              if (sw == 1) {
+                System.arraycopy(xs, d + lo, x, s + lo, hi - lo);
+              } else {
+                for (int k = lo; k < hi; k++) {
+                  x[s + k * sw] = xs[d + k];
+                }
               }
             }
           }
@@ -590,20 +755,59 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void col2im(Plan p, double[] col, int i0, int i1, double[] dst, int dstOff) {
+    void im2col(Plan p, Layout l, double[] src, int srcOff, int i0, int i1, double[] col) {
       int wo = p.outW;
-      int rowStep = p.strideH * p.sourceWidth;
+      int taps = p.kernelH * p.kernelW;
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
-        for (int kr = 0; kr < p.kernelH; kr++) {
-          int rowStart = dstOff + c * p.sourcePlane + (i0 * p.strideH + kr * p.dilationH) * p.sourceWidth;
-          for (int kc = 0; kc < p.kernelW; kc++) {
-            for (int i = i0, s = rowStart + p.tapColumn[kc]; i < i1; i++, s += rowStep, d += wo) {
-              for (int j = 0; j < wo; j++) {
-                dst[s + j] += col[d + j];
-              }
+        for (int t = 0; t < taps; t++) {
+          for (int i = i0, s = srcOff + c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+            System.arraycopy(src, s, col, d, wo);
+          }
+        }
+      }
+    }
+
+    @Override
+    void col2im(Plan p, double[] col, int i0, int i1, double[] dst) {
+      Layout l = p.stagedLayout;
+      int wo = p.outW;
+      int taps = p.kernelH * p.kernelW;
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int t = 0; t < taps; t++) {
+          for (int i = i0, s = c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+            for (int j = 0; j < wo; j++) {
+              dst[s + j] += col[d + j];
             }
           }
+        }
+      }
+    }
+
+    @Override
+    void col2imWide(Plan p, double[] col, int i0, int i1, double[] dst) {
+      Layout l = p.stagedLayout;
+      int len = (i1 - i0) * p.phaseWidth;
+      int taps = p.kernelH * p.kernelW;
+      int d = 0;
+      for (int c = 0; c < p.groupChannels; c++) {
+        for (int t = 0; t < taps; t++, d += len) {
+          int s = c * l.plane() + l.tap()[t] + i0 * p.phaseWidth;
+          for (int k = 0; k < len; k++) {
+            dst[s + k] += col[d + k];
+          }
+        }
+      }
+    }
+
+    @Override
+    void widen(Plan p, double[] gy, int gyOff, int rows, double[] wide) {
+      int d = 0;
+      for (int m = 0; m < p.groupOutChannels; m++) {
+        for (int i = 0, s = gyOff + m * p.outPlane; i < rows; i++, s += p.outW, d += p.phaseWidth) {
+          System.arraycopy(gy, s, wide, d, p.outW);
+          Arrays.fill(wide, d + p.outW, d + p.phaseWidth, 0.0);
         }
       }
     }
@@ -616,8 +820,8 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void zero(double[] a, int n) {
-      Arrays.fill(a, 0, n, 0.0);
+    void fill(double[] a, int from, int to, double value) {
+      Arrays.fill(a, from, to, value);
     }
 
     @Override
@@ -625,6 +829,25 @@ final class ConvolutionKernels {
       for (int i = 0; i < n; i++) {
         dst[dstOff + i] += src[srcOff + i];
       }
+    }
+
+    @Override
+    void transpose(double[] src, int srcOff, int rows, int cols, double[] dst, int dstOff) {
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          dst[dstOff + c * rows + r] = src[srcOff + r * cols + c];
+        }
+      }
+    }
+
+    @Override
+    boolean allFinite(double[] a, int off, int n) {
+      for (int i = off; i < off + n; i++) {
+        if (!Double.isFinite(a[i])) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.wengert.core;
 
+import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -64,8 +65,36 @@ final class Elementwise {
     }
   }
 
+  /** Whether every element of {@code t} is the same stored value (all strides zero, e.g. an expanded scalar). */
+  private static boolean isOneValue(Tensor t) {
+    for (int s : t.strides) {
+      if (s != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Sets every element of the contiguous {@code out} to {@code value} (rounded to its dtype), in parallel. */
+  private static void fill(Tensor out, double value) {
+    float[] f = out.storage.floats;
+    double[] d = out.storage.doubles;
+    int base = out.offset;
+    Parallel.forRange(out.numel, Tensor.PARALLEL_GRAIN, (from, to) -> {
+      if (f != null) {
+        Arrays.fill(f, base + from, base + to, (float) value);
+      } else {
+        Arrays.fill(d, base + from, base + to, value);
+      }
+    });
+  }
+
   /** {@code out = in} with dtype conversion, where {@code in} already has {@code out}'s shape. */
   static void copy(Tensor in, Tensor out) {
+    if (out.isContiguous() && isOneValue(in) && out.numel > 0) {
+      fill(out, in.storage.floats != null ? in.storage.floats[in.offset] : in.storage.doubles[in.offset]);
+      return;
+    }
     StridedLoop loop = StridedLoop.of(out.shape, new int[] {out.offset, in.offset}, out.strides, in.strides);
     int so = loop.innerStride(0);
     int si = loop.innerStride(1);
@@ -78,7 +107,11 @@ final class Elementwise {
         (offsets, n) -> {
           int o = offsets[0];
           int i = offsets[1];
-          if (so == 1 && si == 1 && outF != null && inF != null) {
+          if (so == 1 && si == 0 && outF != null && inF != null) {
+            Arrays.fill(outF, o, o + n, inF[i]); // a broadcast value, e.g. an expanded scalar
+          } else if (so == 1 && si == 0 && outD != null && inD != null) {
+            Arrays.fill(outD, o, o + n, inD[i]);
+          } else if (so == 1 && si == 1 && outF != null && inF != null) {
             System.arraycopy(inF, i, outF, o, n);
           } else if (so == 1 && si == 1 && outD != null && inD != null) {
             System.arraycopy(inD, i, outD, o, n);

@@ -15,10 +15,10 @@ public record PoolGeometry(
     checkArgument(strideH >= 1 && strideW >= 1, "pool2d: stride must be >= 1, got (%s, %s)", strideH, strideW);
     checkArgument(dilationH >= 1 && dilationW >= 1, "pool2d: dilation must be >= 1, got (%s, %s)", dilationH, dilationW);
     checkArgument(padH >= 0 && padW >= 0, "pool2d: padding must be >= 0, got (%s, %s)", padH, padW);
-    int effectiveH = dilationH * (kernelH - 1) + 1;
-    int effectiveW = dilationW * (kernelW - 1) + 1;
+    long effectiveH = (long) dilationH * (kernelH - 1) + 1;
+    long effectiveW = (long) dilationW * (kernelW - 1) + 1;
     checkArgument(
-        2 * padH <= effectiveH && 2 * padW <= effectiveW,
+        2L * padH <= effectiveH && 2L * padW <= effectiveW,
         "pool2d: padding (%s, %s) must be at most half of the kernel (%s, %s)", padH, padW, effectiveH, effectiveW);
   }
 

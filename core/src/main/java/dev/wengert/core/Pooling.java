@@ -28,6 +28,7 @@ public final class Pooling {
     int oh = geo.outputHeight("max_pool2d", h);
     int ow = geo.outputWidth("max_pool2d", w);
     Windows windows = Windows.sliding(h, w, oh, ow, geo);
+    windows.checkEachSamplesTheInput("max_pool2d", geo);
     return maxPool(x.contiguous(), shape, windows);
   }
 
@@ -325,6 +326,25 @@ public final class Pooling {
         }
         start[i] = clipped;
         end[i] = Math.min(last, n);
+      }
+    }
+
+    /**
+     * A dilated window can step over the whole input and sample only padding (e.g. kernel 2,
+     * dilation 2, padding 1 on an input of size 1 samples positions -1 and 1); it has no maximum.
+     */
+    void checkEachSamplesTheInput(String op, PoolGeometry geo) {
+      for (int i = 0; i < oh; i++) {
+        checkArgument(
+            rowStart[i] < rowEnd[i],
+            "%s: output row %s samples only padding (input height %s, kernel %s, dilation %s, padding %s)",
+            op, i, h, geo.kernelH(), geo.dilationH(), geo.padH());
+      }
+      for (int j = 0; j < ow; j++) {
+        checkArgument(
+            colStart[j] < colEnd[j],
+            "%s: output column %s samples only padding (input width %s, kernel %s, dilation %s, padding %s)",
+            op, j, w, geo.kernelW(), geo.dilationW(), geo.padW());
       }
     }
 

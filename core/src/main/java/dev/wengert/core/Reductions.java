@@ -7,7 +7,9 @@ import java.util.Locale;
  * Reductions over any set of dims. The reduced dims are moved last and made contiguous, so each
  * output element reduces one contiguous block in a fixed order; blocks are spread over threads,
  * never split, so results are the same bits for any thread count. Float32 sums accumulate in
- * float64.
+ * float64. Two fast paths for sums and means keep that guarantee: kept dims between reduced ones
+ * (a per-channel sum) are summed in place without the transposing copy, and one long block is
+ * summed as fixed chunks of {@link #SUM_CHUNK} on several threads, the partials added in order.
  */
 final class Reductions {
 
@@ -20,6 +22,12 @@ final class Reductions {
     ARGMIN,
     VAR
   }
+
+  /**
+   * Elements per partial sum when one long block is summed on several threads: a constant, so the
+   * order of the additions never depends on the thread count.
+   */
+  static final int SUM_CHUNK = 1 << 16;
 
   private Reductions() {}
 
@@ -70,8 +78,21 @@ final class Reductions {
       throw new IllegalArgumentException(
           op + ": cannot reduce over an empty dim of shape " + Shapes.format(x.shape));
     }
+    if ((kind == Kind.SUM || kind == Kind.MEAN) && blocks > 0 && blockLength > 0 && x.isContiguous()
+        && sumAroundKeptRun(x, reduced, out, kind == Kind.MEAN ? blockLength : 1)) {
+      return out;
+    }
     Tensor source = x.permute(order).contiguous();
     int length = blockLength;
+    if ((kind == Kind.SUM || kind == Kind.MEAN) && blocks == 1 && length >= 2 * SUM_CHUNK) {
+      double v = chunkedSum(source, length) / (kind == Kind.MEAN ? length : 1);
+      if (out.storage.floats != null) {
+        out.storage.floats[0] = (float) v;
+      } else {
+        out.storage.doubles[0] = v;
+      }
+      return out;
+    }
     Parallel.forRange(
         blocks,
         Math.max(1, Tensor.PARALLEL_GRAIN / Math.max(1, length)),
@@ -86,6 +107,97 @@ final class Reductions {
           }
         });
     return out;
+  }
+
+  /**
+   * Sums (divided by {@code divisor}) of a contiguous {@code x} whose kept dims form one run with
+   * reduced dims before it, such as the per-channel sum of an NCHW tensor over N, H and W: viewed
+   * as {@code [outer, mid, inner]}, {@code out[m] = Σ_a Σ_i x[a, m, i]}, summed in place in that
+   * order rather than after a transposing copy. Returns false (doing nothing) for other layouts.
+   * Outputs are spread over threads, never split, so the bits do not depend on the thread count.
+   */
+  private static boolean sumAroundKeptRun(Tensor x, boolean[] reduced, Tensor out, int divisor) {
+    int first = -1;
+    int last = -1;
+    for (int d = 0; d < reduced.length; d++) {
+      if (!reduced[d]) {
+        if (first >= 0 && last != d - 1) {
+          return false;
+        }
+        first = first < 0 ? d : first;
+        last = d;
+      }
+    }
+    if (first <= 0) {
+      return false; // nothing reduced before the kept dims: the generic path reads blocks in place
+    }
+    int outer = 1;
+    int mid = 1;
+    int inner = 1;
+    for (int d = 0; d < reduced.length; d++) {
+      if (d < first) {
+        outer *= x.shape[d];
+      } else if (d <= last) {
+        mid *= x.shape[d];
+      } else {
+        inner *= x.shape[d];
+      }
+    }
+    float[] f = x.storage.floats;
+    double[] dd = x.storage.doubles;
+    int base = x.offset;
+    int o = outer;
+    int m = mid;
+    int n = inner;
+    Parallel.forRange(mid, Math.max(1, Tensor.PARALLEL_GRAIN / Math.max(1, outer * inner)), (from, to) -> {
+      for (int j = from; j < to; j++) {
+        double s = 0;
+        for (int a = 0; a < o; a++) {
+          int start = base + (a * m + j) * n;
+          if (f != null) {
+            s += n >= 16 ? Kernels.get().sum(n, f, start) : sequentialSum(f, start, n);
+          } else {
+            for (int i = 0; i < n; i++) {
+              s += dd[start + i];
+            }
+          }
+        }
+        if (out.storage.floats != null) {
+          out.storage.floats[j] = (float) (s / divisor);
+        } else {
+          out.storage.doubles[j] = s / divisor;
+        }
+      }
+    });
+    return true;
+  }
+
+  /**
+   * The sum of a contiguous run of {@code n} elements of {@code t} as partial sums of fixed chunks
+   * of {@link #SUM_CHUNK}, computed in parallel and added in chunk order.
+   */
+  private static double chunkedSum(Tensor t, int n) {
+    int chunks = (n + SUM_CHUNK - 1) / SUM_CHUNK;
+    double[] partials = new double[chunks];
+    Parallel.forRange(chunks, 1, (from, to) -> {
+      for (int c = from; c < to; c++) {
+        int start = t.offset + c * SUM_CHUNK;
+        partials[c] = sum(t.storage.floats, t.storage.doubles, start, Math.min(SUM_CHUNK, n - c * SUM_CHUNK));
+      }
+    });
+    double total = 0;
+    for (double p : partials) {
+      total += p;
+    }
+    return total;
+  }
+
+  private static double sequentialSum(float[] f, int start, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += f[start + i];
+    }
+    return s;
   }
 
   private static double reduceBlock(Tensor t, int start, int n, Kind kind, int correction) {

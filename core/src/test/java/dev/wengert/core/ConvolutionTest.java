@@ -69,10 +69,16 @@ class ConvolutionTest {
     // Depthwise, and a kernel larger than the input with enough padding.
     cases.add(new Case(3, 3, 9, 8, 6, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 3)));
     cases.add(new Case(3, 1, 2, 3, 2, 5, 5, Conv2dGeometry.of(1, 1, 2, 2, 1, 1, 1)));
+    // One input channel and many outputs, and few outputs with a larger kernel: the weight gradient
+    // is computed transposed for the first, as is for the second.
+    cases.add(new Case(2, 1, 6, 7, 32, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 1)));
+    cases.add(new Case(5, 1, 9, 8, 6, 5, 5, Conv2dGeometry.unit()));
+    // Staged rows much longer than the output rows: the input gradient adds row by row.
+    cases.add(new Case(3, 2, 9, 9, 3, 3, 3, Conv2dGeometry.of(1, 1, 0, 0, 3, 3, 1)));
     // A plane too large for one column buffer: processed in bands of output rows.
     int depth = 5 * 3 * 3;
     int wide = ConvolutionKernels.COLUMN_CAP / depth / 3 + 7;
-    cases.add(new Case(2, 5, 9, wide, 2, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 1)));
+    cases.add(new Case(1, 5, 5, wide, 2, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 1)));
     return cases;
   }
 
@@ -133,6 +139,54 @@ class ConvolutionTest {
     Tensor gwRef = Tensor.zeros(dtype, c.m, c.c / c.geo.groups(), c.kh, c.kw);
     ConvolutionReference.adjointWeight(x.contiguous(), gy.contiguous(), gwRef, c.geo);
     assertRelativelyClose("adjoint weight", gwRef, gw, tolerance);
+  }
+
+  /**
+   * With infinite and NaN weights, zero padding acts as explicit zeros (as when the input is padded
+   * first, which is what the other padding modes do): the forward matches the direct loops on the
+   * padded input. The input gradient gives NaN exactly where the direct loops do; in particular it
+   * must not spread the weights through the zero-padded rows of its column matrix.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(DType.class)
+  void nonFiniteWeightsGiveTheSameNonFiniteOutputs(DType dtype) {
+    // Rows of the second are long enough for the input gradient's whole-row path, where the
+    // right-most tap's padded columns wrap onto the first pixel of the next row.
+    Case[] cases = {
+      new Case(3, 2, 7, 6, 4, 3, 3, new Conv2dGeometry(2, 1, 1, 2, 0, 1, 1, 1, 1)),
+      new Case(2, 2, 6, 10, 3, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 1))
+    };
+    for (Case c : cases) {
+      Conv2dGeometry geo = c.geo;
+      Tensor[] in = operands(c, dtype, 99);
+      Tensor w = in[1].contiguous();
+      w.set(Double.POSITIVE_INFINITY, 1, 0, 1, 2);
+      w.set(Double.NaN, 2, 1, 0, 0);
+      Tensor y = Convolution.conv2d(in[0], w, in[2], geo);
+      Tensor yRef = Tensor.zeros(dtype, c.n, c.m, c.outH(), c.outW());
+      Tensor padded = Padding.pad(in[0], geo.padTop(), geo.padBottom(), geo.padLeft(), geo.padRight(), PaddingMode.ZERO);
+      Conv2dGeometry unpadded = new Conv2dGeometry(geo.strideH(), geo.strideW(), 0, 0, 0, 0, 1, 1, 1);
+      ConvolutionReference.forward(padded, w, in[2].contiguous(), yRef, unpadded);
+      assertSameNonFinite("forward " + c, yRef, y);
+      Tensor gx = Convolution.conv2dAdjointInput(in[3], w, c.h, c.w, geo);
+      Tensor gxRef = Tensor.zeros(dtype, c.n, c.c, c.h, c.w);
+      ConvolutionReference.adjointInput(in[3].contiguous(), w, gxRef, geo);
+      assertSameNonFinite("adjoint input " + c, gxRef, gx);
+    }
+  }
+
+  /** NaN and infinities at the same places; the finite elements close. */
+  private static void assertSameNonFinite(String what, Tensor expected, Tensor actual) {
+    double[] e = expected.toDoubleArray();
+    double[] a = actual.toDoubleArray();
+    double scale = Arrays.stream(e).filter(Double::isFinite).map(Math::abs).max().orElse(1);
+    for (int i = 0; i < e.length; i++) {
+      boolean same = Double.isFinite(e[i])
+          ? Double.isFinite(a[i]) && Math.abs(e[i] - a[i]) <= 1e-5 * scale
+          : Double.compare(e[i], a[i]) == 0;
+      int at = i;
+      assertTrue(same, () -> what + ": element " + at + " expected " + e[at] + " but was " + a[at]);
+    }
   }
 
   static Stream<Arguments> threadCases() {

@@ -144,6 +144,22 @@ class ElementwiseTest {
   }
 
   @Test
+  void copiesOfBroadcastValuesFillTheOutput() {
+    for (DType dtype : DType.values()) {
+      Tensor scalar = Tensor.full(dtype, 2.5, 1, 1, 1);
+      assertSameValues(new double[] {2.5, 2.5, 2.5, 2.5, 2.5, 2.5}, scalar.expand(2, 1, 3).contiguous());
+      Tensor column = Tensor.of(new double[] {1, -2, Double.NaN}, 3, 1).to(dtype);
+      assertSameValues(new double[] {1, 1, -2, -2, Double.NaN, Double.NaN}, column.expand(3, 2).contiguous());
+      DType other = dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32;
+      assertSameValues(new double[] {(float) 0.1, (float) 0.1}, Tensor.full(DType.FLOAT64, 0.1, 1).expand(2).to(DType.FLOAT32));
+      assertEquals(other, scalar.expand(2, 1, 3).to(other).dtype());
+      Tensor big = Tensor.full(dtype, 0.75, 1).expand(100_003).contiguous();
+      assertEquals(100_003, big.numel());
+      assertEquals(0.75 * 100_003, big.sum().item());
+    }
+  }
+
+  @Test
   void clampValidatesItsBounds() {
     assertEquals(
         "clamp: min 2.0 > max 1.0",

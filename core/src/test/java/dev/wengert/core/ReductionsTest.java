@@ -276,6 +276,49 @@ class ReductionsTest {
     return out.stream();
   }
 
+  /**
+   * The fast paths of sums and means: kept dims between reduced ones (the per-channel sum of an
+   * NCHW gradient, the dim-0 sum of a Linear gradient), summed in place rather than after a
+   * transposing copy, and one long block summed in chunks: against the reference, and the same
+   * bits on any thread count.
+   */
+  @ParameterizedTest
+  @EnumSource(DType.class)
+  void sumsAroundKeptDimsMatchTheReferenceOnAnyThreadCount(DType dtype) {
+    int[][] shapes = {{6, 40, 9, 11}, {300, 17}, {5, 3, 4, 2}, {3, 5, 40}, {3, Reductions.SUM_CHUNK + 11}};
+    int[][] dimSets = {{0, 2, 3}, {0}, {0, 3}, {0}, {}};
+    for (int c = 0; c < shapes.length; c++) {
+      int[] shape = shapes[c];
+      int[] dims = dimSets[c];
+      boolean[] reduced = new boolean[shape.length];
+      for (int d : dims) {
+        reduced[d] = true;
+      }
+      if (dims.length == 0) {
+        java.util.Arrays.fill(reduced, true);
+      }
+      Tensor x = TestTensors.uniform(new Rng(c), dtype, shape);
+      List<List<Double>> blocks = blocks(x.toDoubleArray(), shape, reduced);
+      double[] sums = blocks.stream().mapToDouble(b -> TestTensors.round(dtype, reference(Kind.SUM, b))).toArray();
+      double[] means = blocks.stream().mapToDouble(b -> TestTensors.round(dtype, reference(Kind.MEAN, b))).toArray();
+      double tolerance = dtype == DType.FLOAT32 ? 1e-6 : 1e-13;
+      double[][] first = null;
+      for (int threads = 1; threads <= 3; threads++) {
+        Parallel.setThreads(threads);
+        Tensor sum = x.sum(dims, false);
+        Tensor mean = x.mean(dims, true);
+        TestTensors.assertClose(sums, sum, tolerance, tolerance);
+        TestTensors.assertClose(means, mean, tolerance, tolerance);
+        if (first == null) {
+          first = new double[][] {sum.toDoubleArray(), mean.toDoubleArray()};
+        } else {
+          assertSameValues(first[0], sum);
+          assertSameValues(first[1], mean);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest(name = "{0} dims={1}")
   @MethodSource("largeReductions")
   void resultBitsDoNotDependOnTheThreadCount(DType dtype, int[] dims) {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       SummaryCommand.class,
       OpsCommand.class,
       BenchCommand.class,
+      dev.wengert.examples.experiments.EdgesCommand.class, dev.wengert.examples.experiments.InvarianceCommand.class,
+      dev.wengert.examples.experiments.RgbCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -3,8 +3,8 @@ package dev.wengert.core.kernels;
 import java.util.Arrays;
 
 /**
- * Copies blocks of GEMM operands into the contiguous layouts the micro-kernels read. Partial slivers
- * are padded with zeros, so the micro-kernel always runs whole tiles. The float and double versions
+ * Copies blocks of GEMM operands into the contiguous layouts the micro-kernels read. Partial
+ * slivers are padded with zeros, so the micro-kernel always runs whole tiles. The float and double versions
  * are identical apart from the element type.
  */
 final class GemmPacking {

@@ -10,22 +10,30 @@ import dev.wengert.core.kernels.ScratchBuffers.Buffer;
  * around the micro-kernel).
  *
  * <p>The threads split {@code C} into whole {@code mr x nr} tiles, by columns or, when that
- * balances better, by rows, and each runs the loop nest on its part with its own buffers: for each
- * {@code nc}-wide panel, for each {@code kc}-deep slice of {@code K}, pack a block of {@code
- * op(B)}, then for each {@code mc}-high block of rows pack {@code op(A)} and run the macro-kernel.
- * The running sums of a panel live in a tile-ordered accumulator buffer that the micro-kernel
- * streams through, and are written to {@code C} (with {@code alpha} and {@code beta}) after the
- * last slice, so {@code C} itself is read and written once. {@code K} is never split across threads
- * and every element of {@code C} is one fused multiply-add chain over {@code k} in order, so
- * results do not depend on the thread count.
+ * balances better, by rows, and each runs the whole loop nest on its part with its own buffers:
+ * for each {@code nc}-wide panel, for each {@code kc}-deep slice of {@code K}, pack a block of
+ * {@code op(B)}, then for each {@code mc}-high block of rows pack {@code op(A)} and run the
+ * macro-kernel. (With a column split every thread packs all of {@code A}: a little repeated work,
+ * but the freshly packed block is in the thread's own L2, which measured faster than sharing one
+ * packed copy between the threads.)
+ *
+ * <p>The running sums of a panel live in a tile-ordered accumulator buffer that the micro-kernel
+ * streams through; they go to {@code C} (with {@code alpha} and {@code beta}) after the last slice,
+ * so {@code C} itself is read and written once. {@code K} is never split across threads and each
+ * element of {@code C} is one fused multiply-add chain over {@code k} in order, then {@code
+ * alpha*sum + beta*c}, so results do not depend on the thread count or the blocking.
  */
 abstract class PackedGemm<T> {
 
-  /** Minimum number of multiply-adds a thread should get before the work is split. */
-  private static final long MIN_FMAS_PER_THREAD = 1L << 19;
+  /**
+   * Minimum number of multiply-adds a thread should get before the work is split: waking a worker
+   * and warming its caches costs tens of microseconds (measured: 128^3 and 64x196x288 ran faster on
+   * one thread than on two).
+   */
+  private static final long MIN_FMAS_PER_THREAD = 1L << 22;
 
-  /** Rough cost of packing one element, in multiply-adds. */
-  private static final long PACK_COST = 16;
+  /** Rows whose running sums are kept at once; bounds the accumulator buffer (with {@code nc}). */
+  private static final int MAX_ROWS = 4096;
 
   final int m;
   final int n;
@@ -85,62 +93,35 @@ abstract class PackedGemm<T> {
     int tileRows = ceilDiv(m, mr);
     int tileCols = ceilDiv(n, nr);
     int threads = Parallel.threads();
-    boolean byColumns =
-        (long) ceilDiv(tileCols, threads) * tileRows <= (long) ceilDiv(tileRows, threads) * tileCols;
-    ScratchBuffers scratch = ScratchBuffers.get();
-    if (byColumns && PRIVATE_A) {
-      Parallel.forRange(
-          tileCols,
-          grain(tileCols, (long) nr * m * k),
-          (t0, t1) -> privatePart(0, m, t0 * nr, Math.min(n, t1 * nr)));
-      return;
-    }
+    long tilesPerThreadByColumns = (long) ceilDiv(tileCols, threads) * tileRows;
+    long tilesPerThreadByRows = (long) ceilDiv(tileRows, threads) * tileCols;
+    boolean byColumns = tilesPerThreadByColumns <= tilesPerThreadByRows;
     if (byColumns) {
-      // All of op(A), shared: slice pc starts at pc * mPadded (its slivers mr * kc apart).
-      int mPadded = tileRows * mr;
-      T ap = buffer(scratch, Buffer.PACKED, ceilDiv(k, kc) * kc * mPadded);
-      Parallel.forRange(
-          tileRows,
-          grain(tileRows, (long) mr * k * PACK_COST),
-          (s0, s1) -> {
-            for (int pc = 0; pc < k; pc += kc) {
-              packA(ap, pc * mPadded + s0 * mr * kc, s0 * mr, Math.min(m, s1 * mr) - s0 * mr,
-                  pc, Math.min(kc, k - pc));
-            }
-          });
       Parallel.forRange(
           tileCols,
           grain(tileCols, (long) nr * m * k),
-          (t0, t1) -> columnsPart(ap, mPadded, t0 * nr, Math.min(n, t1 * nr)));
+          (t0, t1) -> part(0, m, t0 * nr, Math.min(n, t1 * nr)));
     } else {
-      // All of op(B), shared: slice pc starts at pc * nPadded (its slivers nr * depth apart).
-      int nPadded = tileCols * nr;
-      T bp = buffer(scratch, Buffer.PACKED, k * nPadded);
-      Parallel.forRange(
-          tileCols,
-          grain(tileCols, (long) nr * k * PACK_COST),
-          (t0, t1) -> {
-            for (int pc = 0; pc < k; pc += kc) {
-              int depth = Math.min(kc, k - pc);
-              packB(bp, pc * nPadded + t0 * nr * depth, pc, depth, t0 * nr,
-                  Math.min(n, t1 * nr) - t0 * nr);
-            }
-          });
       Parallel.forRange(
           tileRows,
           grain(tileRows, (long) mr * n * k),
-          (s0, s1) -> rowsPart(bp, nPadded, s0 * mr, Math.min(m, s1 * mr)));
+          (s0, s1) -> part(s0 * mr, Math.min(m, s1 * mr), 0, n));
     }
   }
 
-  static final boolean PRIVATE_A = Boolean.getBoolean("privateA");
+  /** {@code C[i0:i1, j0:j1]} on the calling thread, in chunks of at most {@link #MAX_ROWS} rows. */
+  private void part(int i0, int i1, int j0, int j1) {
+    int chunk = MAX_ROWS / mr * mr;
+    for (int r0 = i0; r0 < i1; r0 += chunk) {
+      chunk(r0, Math.min(i1, r0 + chunk), j0, j1);
+    }
+  }
 
-  private void privatePart(int i0, int i1, int j0, int j1) {
+  private void chunk(int i0, int i1, int j0, int j1) {
     ScratchBuffers scratch = ScratchBuffers.get();
-    int depthMax = Math.min(kc, k);
-    T ap = buffer(scratch, Buffer.A, Math.min(mc, ceilDiv(i1 - i0, mr) * mr) * kc);
-    T bp = buffer(scratch, Buffer.B, Math.min(nc, ceilDiv(j1 - j0, nr) * nr) * depthMax);
     int rowsPadded = ceilDiv(i1 - i0, mr) * mr;
+    T ap = buffer(scratch, Buffer.A, Math.min(mc, rowsPadded) * kc);
+    T bp = buffer(scratch, Buffer.B, Math.min(nc, ceilDiv(j1 - j0, nr) * nr) * Math.min(kc, k));
     for (int jc = j0; jc < j1; jc += nc) {
       int cols = Math.min(nc, j1 - jc);
       int colsPadded = ceilDiv(cols, nr) * nr;
@@ -158,47 +139,9 @@ abstract class PackedGemm<T> {
     }
   }
 
-  /** Columns {@code [j0, j1)} of {@code C} on the calling thread, with {@code op(A)} packed in {@code ap}. */
-  private void columnsPart(T ap, int mPadded, int j0, int j1) {
-    ScratchBuffers scratch = ScratchBuffers.get();
-    T bp = buffer(scratch, Buffer.B, Math.min(nc, ceilDiv(j1 - j0, nr) * nr) * Math.min(kc, k));
-    for (int jc = j0; jc < j1; jc += nc) {
-      int cols = Math.min(nc, j1 - jc);
-      int colsPadded = ceilDiv(cols, nr) * nr;
-      T acc = buffer(scratch, Buffer.ACC, mPadded * colsPadded);
-      for (int pc = 0; pc < k; pc += kc) {
-        int depth = Math.min(kc, k - pc);
-        packB(bp, 0, pc, depth, jc, cols);
-        for (int ic = 0; ic < m; ic += mc) {
-          macroKernel(ap, pc * mPadded + ic * kc, bp, 0, acc, ic * colsPadded,
-              ic, Math.min(mc, m - ic), jc, cols, depth, pc == 0, pc + depth == k);
-        }
-      }
-    }
-  }
-
-  /** Rows {@code [i0, i1)} of {@code C} on the calling thread, with {@code op(B)} packed in {@code bp}. */
-  private void rowsPart(T bp, int nPadded, int i0, int i1) {
-    ScratchBuffers scratch = ScratchBuffers.get();
-    T ap = buffer(scratch, Buffer.A, Math.min(mc, ceilDiv(i1 - i0, mr) * mr) * kc);
-    for (int ic = i0; ic < i1; ic += mc) {
-      int rows = Math.min(mc, i1 - ic);
-      int rowsPadded = ceilDiv(rows, mr) * mr;
-      T acc = buffer(scratch, Buffer.ACC, rowsPadded * nPadded);
-      for (int pc = 0; pc < k; pc += kc) {
-        int depth = Math.min(kc, k - pc);
-        packA(ap, 0, ic, rows, pc, depth);
-        for (int jc = 0; jc < n; jc += nc) {
-          macroKernel(ap, 0, bp, pc * nPadded + jc * depth, acc, jc * rowsPadded,
-              ic, rows, jc, Math.min(nc, n - jc), depth, pc == 0, pc + depth == k);
-        }
-      }
-    }
-  }
-
-  /** Grain (in tiles) so that each thread gets at least {@link #MIN_FMAS_PER_THREAD}. */
-  private static int grain(int tiles, long fmasPerTile) {
-    return (int) Math.max(1, Math.min(tiles, MIN_FMAS_PER_THREAD / Math.max(1, fmasPerTile)));
+  /** Grain (in slivers or tiles) so that each thread gets at least {@link #MIN_FMAS_PER_THREAD}. */
+  private static int grain(int units, long fmasPerUnit) {
+    return (int) Math.max(1, Math.min(units, MIN_FMAS_PER_THREAD / Math.max(1, fmasPerUnit)));
   }
 
   static int ceilDiv(int a, int b) {

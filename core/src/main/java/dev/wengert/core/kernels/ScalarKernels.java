@@ -3,13 +3,13 @@ package dev.wengert.core.kernels;
 import dev.wengert.core.Parallel;
 
 /**
- * The plain-Java kernels: used when the Vector API is unavailable or {@code -Dwengert.kernels=scalar}
- * is set, and by {@link VectorKernels} for products too small to be worth packing.
+ * The plain-Java kernels: used when the Vector API is unavailable or {@code
+ * -Dwengert.kernels=scalar} is set, and by {@link VectorKernels} for products too small to pack.
  *
  * <p>GEMM is blocked for the caches ({@value #KC} deep, {@value #NC} wide blocks of {@code op(B)},
- * packed row-major when {@code B} is transposed) and walks each row of {@code C} as {@code c[i, :]
- * += alpha*a[i, p] * b[p, :]}, an inner loop the JIT auto-vectorises. Threads split the rows of
- * {@code C}; every element is accumulated in the same order whatever the thread count.
+ * copied row-major when {@code B} is transposed) and walks each row of {@code C} as {@code c[i, :]
+ * += alpha*a[i, p] * b[p, :]}. It favours clarity over speed (a few GFLOPS). Threads split the
+ * rows of {@code C}; every element is accumulated in the same order whatever the thread count.
  */
 final class ScalarKernels implements Kernels {
 
@@ -82,11 +82,9 @@ final class ScalarKernels implements Kernels {
             scaleRow(cols, beta, c, ci);
           }
           for (int p = 0; p < depth; p++) {
-            float aip = alpha * (transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p]);
-            int bi = bBase + p * bStride;
-            for (int j = 0; j < cols; j++) {
-              c[ci + j] += aip * bb[bi + j];
-            }
+            float aip =
+                alpha * (transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p]);
+            axpyRow(cols, aip, bb, bBase + p * bStride, c, ci);
           }
         }
       }
@@ -145,13 +143,23 @@ final class ScalarKernels implements Kernels {
           for (int p = 0; p < depth; p++) {
             double aip =
                 alpha * (transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p]);
-            int bi = bBase + p * bStride;
-            for (int j = 0; j < cols; j++) {
-              c[ci + j] += aip * bb[bi + j];
-            }
+            axpyRow(cols, aip, bb, bBase + p * bStride, c, ci);
           }
         }
       }
+    }
+  }
+
+  /** {@code y[yi + j] += a * x[xi + j]} for {@code j < n}. */
+  private static void axpyRow(int n, float a, float[] x, int xi, float[] y, int yi) {
+    for (int j = 0; j < n; j++) {
+      y[yi + j] += a * x[xi + j];
+    }
+  }
+
+  private static void axpyRow(int n, double a, double[] x, int xi, double[] y, int yi) {
+    for (int j = 0; j < n; j++) {
+      y[yi + j] += a * x[xi + j];
     }
   }
 

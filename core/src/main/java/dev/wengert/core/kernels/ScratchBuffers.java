@@ -9,8 +9,6 @@ final class ScratchBuffers {
 
   /** The buffers of one thread. */
   enum Buffer {
-    /** An operand packed whole, shared by the threads of a call (owned by the calling thread). */
-    PACKED,
     /** A thread's packed block of {@code op(A)}. */
     A,
     /** A thread's packed block of {@code op(B)} (or, in the scalar GEMM, a copy of it). */

@@ -1,10 +1,8 @@
 package dev.wengert.core.kernels;
 
 import dev.wengert.core.Parallel;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,14 +16,22 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels implements Kernels {
 
+  /** The float species: {@code -Dwengert.vector.bits} or the platform's preferred width. */
   static final VectorSpecies<Float> FLOATS = floatSpecies();
-  static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED.withShape(FLOATS.vectorShape());
+
+  /** The double species of the same width. */
+  static final VectorSpecies<Double> DOUBLES =
+      VectorSpecies.of(double.class, FLOATS.vectorShape());
 
   private static final int FL = FLOATS.length();
 
-  /** Products with fewer multiply-adds than this skip packing and threads. */
-  static final long SMALL_GEMM = Long.getLong("wengert.gemm.small", 16 * 16 * 16);
+  /**
+   * Products with fewer multiply-adds than this skip packing and threads (measured: at 16^3 the
+   * packed kernels are already several times faster, skinny shapes included).
+   */
+  private static final long SMALL_GEMM = 512;
 
+  /** Public for {@link KernelsProvider}, which loads this class by name. */
   public VectorKernels() {}
 
   private static VectorSpecies<Float> floatSpecies() {

@@ -4,20 +4,34 @@ import dev.wengert.core.kernels.ScratchBuffers.Buffer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** EXPERIMENT float GEMM. */
+/**
+ * The packed float32 GEMM on the Vector API: {@link PackedGemm}'s loop nest with the operand
+ * packing of {@link GemmPacking} and a register-blocked micro-kernel.
+ *
+ * <p>The micro-kernel computes an {@code MR x NR} tile of running sums, {@code NR} being whole
+ * vectors: with 512-bit vectors (32 registers on AVX-512) it is 12 rows x 2 vectors (24
+ * accumulators, 2 for {@code B} and 1 broadcast of {@code A}); with narrower vectors (16
+ * registers on AVX2) 6 x 2. Each accumulator is its own local variable so the JIT keeps it in a
+ * register; each depth step loads two vectors of packed {@code B} and broadcasts one element of
+ * packed {@code A} per row. The kernels are written out by hand (they are the same code for
+ * every row) and so are their twins in {@link VectorDgemm}.
+ */
 final class VectorSgemm extends PackedGemm<float[]> {
 
-  static final VectorSpecies<Float> S = VectorKernels.FLOATS;
-  static final int L = S.length();
-  static final int KERNEL = Integer.getInteger("wengert.gemm.kernel", S.vectorBitSize() >= 512 ? 0 : 1);
-  private static final int[] MRS = {12, 6, 8, 14};
-  private static final int[] NVS = {2, 2, 3, 2};
-  static final int MR = MRS[KERNEL];
-  static final int NR = NVS[KERNEL] * L;
-  static final int KC = Integer.getInteger("wengert.gemm.kc", 256);
-  static final int MC = Integer.getInteger("wengert.gemm.mc", 16) * MR;
-  static final int NC = Integer.getInteger("wengert.gemm.nc", 32) * NR;
-  static final boolean IR_OUTER = Boolean.getBoolean("wengert.gemm.irouter");
+  private static final VectorSpecies<Float> S = VectorKernels.FLOATS;
+  private static final int L = S.length();
+  /** Whether the 12-row kernel fits the registers (512-bit vectors imply AVX-512's 32). */
+  private static final boolean WIDE = S.vectorBitSize() >= 512;
+  /** Rows of the micro-kernel tile. */
+  static final int MR = WIDE ? 12 : 6;
+  /** Columns of the micro-kernel tile: two vectors. */
+  static final int NR = 2 * L;
+  /** Depth of a slice of {@code K}: a sliver of packed {@code B} ({@code KC x NR}) stays in L1. */
+  static final int KC = 256;
+  /** Rows of a packed block of {@code A} (in L2). */
+  static final int MC = 16 * MR;
+  /** Columns of a packed block of {@code B} (in L2). */
+  static final int NC = 32 * NR;
 
   private final boolean transA;
   private final boolean transB;
@@ -73,18 +87,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
       float[] ap, int apOff, float[] bp, int bpOff, float[] acc, int accOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice) {
     int rowTiles = ceilDiv(rows, MR);
-    if (IR_OUTER) {
-      for (int ir = 0; ir < rows; ir += MR) {
-        for (int jr = 0; jr < cols; jr += NR) {
-          int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
-          micro(depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, acc, t, !firstSlice);
-          if (lastSlice) {
-            store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
-          }
-        }
-      }
-      return;
-    }
+    // A sliver of B stays in L1 while the slivers of A stream past it from L2.
     for (int jr = 0; jr < cols; jr += NR) {
       for (int ir = 0; ir < rows; ir += MR) {
         int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
@@ -96,7 +99,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
     }
   }
 
-  /** {@code C[i:i+h, j:j+w] = alpha * sums + beta * C}, from the tile of sums at {@code t}. */
+  /** {@code C[i:i+h, j:j+w] = alpha * sums + beta * C} from the tile of sums at {@code acc[t]}. */
   private void store(float[] acc, int t, int i, int h, int j, int w) {
     FloatVector alphaV = FloatVector.broadcast(S, alpha);
     FloatVector betaV = FloatVector.broadcast(S, beta);
@@ -106,18 +109,18 @@ final class VectorSgemm extends PackedGemm<float[]> {
       int jj = 0;
       if (w == NR) {
         for (; jj < NR; jj += L) {
-          FloatVector sum = FloatVector.fromArray(S, acc, ti + jj);
           FloatVector old;
           if (beta == 0f) {
-            old = FloatVector.zero(S);
+            old = FloatVector.zero(S); // C is not read: NaNs in it do not propagate
           } else if (beta == 1f) {
             old = FloatVector.fromArray(S, c, ci + jj);
           } else {
             old = FloatVector.fromArray(S, c, ci + jj).mul(betaV);
           }
-          sum.fma(alphaV, old).intoArray(c, ci + jj);
+          FloatVector.fromArray(S, acc, ti + jj).fma(alphaV, old).intoArray(c, ci + jj);
         }
       }
+      // Edge tiles: the same arithmetic, one element at a time.
       for (; jj < w; jj++) {
         float old = beta == 0f ? 0f : beta == 1f ? c[ci + jj] : c[ci + jj] * beta;
         c[ci + jj] = Math.fma(acc[ti + jj], alpha, old);
@@ -125,21 +128,37 @@ final class VectorSgemm extends PackedGemm<float[]> {
     }
   }
 
+  /**
+   * One tile: the running sums at {@code acc[accOff]} (row-major {@code MR x NR}; zero unless
+   * {@code accumulate}) plus {@code depth} steps of packed {@code A} (row {@code r} at {@code
+   * ap[aOff + r*KC + p]}) times packed {@code B} ({@code bp[bOff + p*NR + j]}).
+   */
   private static void micro(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, boolean accumulate) {
-    switch (KERNEL) {
-      case 0 -> kernel12x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
-      case 1 -> kernel6x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
-      case 2 -> kernel8x3(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
-      case 3 -> kernel14x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
-      default -> throw new AssertionError();
+      int depth, float[] ap, int aOff, float[] bp, int bOff,
+      float[] acc, int accOff, boolean accumulate) {
+    if (WIDE) {
+      kernel12x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
+    } else {
+      kernel6x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
     }
   }
 
   /** The 12 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel12x2(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, boolean accumulate) {
-    FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b, c8a, c8b, c9a, c9b, c10a, c10b, c11a, c11b;
+      int depth, float[] ap, int aOff, float[] bp, int bOff,
+      float[] acc, int accOff, boolean accumulate) {
+    FloatVector c0a, c0b;
+    FloatVector c1a, c1b;
+    FloatVector c2a, c2b;
+    FloatVector c3a, c3b;
+    FloatVector c4a, c4b;
+    FloatVector c5a, c5b;
+    FloatVector c6a, c6b;
+    FloatVector c7a, c7b;
+    FloatVector c8a, c8b;
+    FloatVector c9a, c9b;
+    FloatVector c10a, c10b;
+    FloatVector c11a, c11b;
     if (accumulate) {
       c0a = FloatVector.fromArray(S, acc, accOff); c0b = FloatVector.fromArray(S, acc, accOff + L);
       c1a = FloatVector.fromArray(S, acc, accOff + 2 * L); c1b = FloatVector.fromArray(S, acc, accOff + 3 * L);
@@ -203,8 +222,14 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   /** The 6 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel6x2(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, boolean accumulate) {
-    FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b;
+      int depth, float[] ap, int aOff, float[] bp, int bOff,
+      float[] acc, int accOff, boolean accumulate) {
+    FloatVector c0a, c0b;
+    FloatVector c1a, c1b;
+    FloatVector c2a, c2b;
+    FloatVector c3a, c3b;
+    FloatVector c4a, c4b;
+    FloatVector c5a, c5b;
     if (accumulate) {
       c0a = FloatVector.fromArray(S, acc, accOff); c0b = FloatVector.fromArray(S, acc, accOff + L);
       c1a = FloatVector.fromArray(S, acc, accOff + 2 * L); c1b = FloatVector.fromArray(S, acc, accOff + 3 * L);
@@ -240,129 +265,5 @@ final class VectorSgemm extends PackedGemm<float[]> {
     c3a.intoArray(acc, accOff + 6 * L); c3b.intoArray(acc, accOff + 7 * L);
     c4a.intoArray(acc, accOff + 8 * L); c4b.intoArray(acc, accOff + 9 * L);
     c5a.intoArray(acc, accOff + 10 * L); c5b.intoArray(acc, accOff + 11 * L);
-  }
-
-  /** The 8 x 3-vector micro-kernel; see {@link #micro}. */
-  private static void kernel8x3(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, boolean accumulate) {
-    FloatVector c0a, c0b, c0c, c1a, c1b, c1c, c2a, c2b, c2c, c3a, c3b, c3c, c4a, c4b, c4c, c5a, c5b, c5c, c6a, c6b, c6c, c7a, c7b, c7c;
-    if (accumulate) {
-      c0a = FloatVector.fromArray(S, acc, accOff); c0b = FloatVector.fromArray(S, acc, accOff + L); c0c = FloatVector.fromArray(S, acc, accOff + 2 * L);
-      c1a = FloatVector.fromArray(S, acc, accOff + 3 * L); c1b = FloatVector.fromArray(S, acc, accOff + 4 * L); c1c = FloatVector.fromArray(S, acc, accOff + 5 * L);
-      c2a = FloatVector.fromArray(S, acc, accOff + 6 * L); c2b = FloatVector.fromArray(S, acc, accOff + 7 * L); c2c = FloatVector.fromArray(S, acc, accOff + 8 * L);
-      c3a = FloatVector.fromArray(S, acc, accOff + 9 * L); c3b = FloatVector.fromArray(S, acc, accOff + 10 * L); c3c = FloatVector.fromArray(S, acc, accOff + 11 * L);
-      c4a = FloatVector.fromArray(S, acc, accOff + 12 * L); c4b = FloatVector.fromArray(S, acc, accOff + 13 * L); c4c = FloatVector.fromArray(S, acc, accOff + 14 * L);
-      c5a = FloatVector.fromArray(S, acc, accOff + 15 * L); c5b = FloatVector.fromArray(S, acc, accOff + 16 * L); c5c = FloatVector.fromArray(S, acc, accOff + 17 * L);
-      c6a = FloatVector.fromArray(S, acc, accOff + 18 * L); c6b = FloatVector.fromArray(S, acc, accOff + 19 * L); c6c = FloatVector.fromArray(S, acc, accOff + 20 * L);
-      c7a = FloatVector.fromArray(S, acc, accOff + 21 * L); c7b = FloatVector.fromArray(S, acc, accOff + 22 * L); c7c = FloatVector.fromArray(S, acc, accOff + 23 * L);
-    } else {
-      FloatVector zero = FloatVector.zero(S);
-      c0a = zero; c0b = zero; c0c = zero;
-      c1a = zero; c1b = zero; c1c = zero;
-      c2a = zero; c2b = zero; c2c = zero;
-      c3a = zero; c3b = zero; c3c = zero;
-      c4a = zero; c4b = zero; c4c = zero;
-      c5a = zero; c5b = zero; c5c = zero;
-      c6a = zero; c6b = zero; c6c = zero;
-      c7a = zero; c7b = zero; c7c = zero;
-    }
-    for (int p = 0; p < depth; p++) {
-      int ai = aOff + p;
-      int bi = bOff + p * 3 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-      FloatVector a;
-      a = FloatVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b); c0c = a.fma(b2, c0c);
-      a = FloatVector.broadcast(S, ap[ai + KC]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b); c1c = a.fma(b2, c1c);
-      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b); c2c = a.fma(b2, c2c);
-      a = FloatVector.broadcast(S, ap[ai + 3 * KC]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b); c3c = a.fma(b2, c3c);
-      a = FloatVector.broadcast(S, ap[ai + 4 * KC]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b); c4c = a.fma(b2, c4c);
-      a = FloatVector.broadcast(S, ap[ai + 5 * KC]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b); c5c = a.fma(b2, c5c);
-      a = FloatVector.broadcast(S, ap[ai + 6 * KC]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b); c6c = a.fma(b2, c6c);
-      a = FloatVector.broadcast(S, ap[ai + 7 * KC]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b); c7c = a.fma(b2, c7c);
-    }
-    c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L); c0c.intoArray(acc, accOff + 2 * L);
-    c1a.intoArray(acc, accOff + 3 * L); c1b.intoArray(acc, accOff + 4 * L); c1c.intoArray(acc, accOff + 5 * L);
-    c2a.intoArray(acc, accOff + 6 * L); c2b.intoArray(acc, accOff + 7 * L); c2c.intoArray(acc, accOff + 8 * L);
-    c3a.intoArray(acc, accOff + 9 * L); c3b.intoArray(acc, accOff + 10 * L); c3c.intoArray(acc, accOff + 11 * L);
-    c4a.intoArray(acc, accOff + 12 * L); c4b.intoArray(acc, accOff + 13 * L); c4c.intoArray(acc, accOff + 14 * L);
-    c5a.intoArray(acc, accOff + 15 * L); c5b.intoArray(acc, accOff + 16 * L); c5c.intoArray(acc, accOff + 17 * L);
-    c6a.intoArray(acc, accOff + 18 * L); c6b.intoArray(acc, accOff + 19 * L); c6c.intoArray(acc, accOff + 20 * L);
-    c7a.intoArray(acc, accOff + 21 * L); c7b.intoArray(acc, accOff + 22 * L); c7c.intoArray(acc, accOff + 23 * L);
-  }
-
-  /** The 14 x 2-vector micro-kernel; see {@link #micro}. */
-  private static void kernel14x2(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, boolean accumulate) {
-    FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b, c8a, c8b, c9a, c9b, c10a, c10b, c11a, c11b, c12a, c12b, c13a, c13b;
-    if (accumulate) {
-      c0a = FloatVector.fromArray(S, acc, accOff); c0b = FloatVector.fromArray(S, acc, accOff + L);
-      c1a = FloatVector.fromArray(S, acc, accOff + 2 * L); c1b = FloatVector.fromArray(S, acc, accOff + 3 * L);
-      c2a = FloatVector.fromArray(S, acc, accOff + 4 * L); c2b = FloatVector.fromArray(S, acc, accOff + 5 * L);
-      c3a = FloatVector.fromArray(S, acc, accOff + 6 * L); c3b = FloatVector.fromArray(S, acc, accOff + 7 * L);
-      c4a = FloatVector.fromArray(S, acc, accOff + 8 * L); c4b = FloatVector.fromArray(S, acc, accOff + 9 * L);
-      c5a = FloatVector.fromArray(S, acc, accOff + 10 * L); c5b = FloatVector.fromArray(S, acc, accOff + 11 * L);
-      c6a = FloatVector.fromArray(S, acc, accOff + 12 * L); c6b = FloatVector.fromArray(S, acc, accOff + 13 * L);
-      c7a = FloatVector.fromArray(S, acc, accOff + 14 * L); c7b = FloatVector.fromArray(S, acc, accOff + 15 * L);
-      c8a = FloatVector.fromArray(S, acc, accOff + 16 * L); c8b = FloatVector.fromArray(S, acc, accOff + 17 * L);
-      c9a = FloatVector.fromArray(S, acc, accOff + 18 * L); c9b = FloatVector.fromArray(S, acc, accOff + 19 * L);
-      c10a = FloatVector.fromArray(S, acc, accOff + 20 * L); c10b = FloatVector.fromArray(S, acc, accOff + 21 * L);
-      c11a = FloatVector.fromArray(S, acc, accOff + 22 * L); c11b = FloatVector.fromArray(S, acc, accOff + 23 * L);
-      c12a = FloatVector.fromArray(S, acc, accOff + 24 * L); c12b = FloatVector.fromArray(S, acc, accOff + 25 * L);
-      c13a = FloatVector.fromArray(S, acc, accOff + 26 * L); c13b = FloatVector.fromArray(S, acc, accOff + 27 * L);
-    } else {
-      FloatVector zero = FloatVector.zero(S);
-      c0a = zero; c0b = zero;
-      c1a = zero; c1b = zero;
-      c2a = zero; c2b = zero;
-      c3a = zero; c3b = zero;
-      c4a = zero; c4b = zero;
-      c5a = zero; c5b = zero;
-      c6a = zero; c6b = zero;
-      c7a = zero; c7b = zero;
-      c8a = zero; c8b = zero;
-      c9a = zero; c9b = zero;
-      c10a = zero; c10b = zero;
-      c11a = zero; c11b = zero;
-      c12a = zero; c12b = zero;
-      c13a = zero; c13b = zero;
-    }
-    for (int p = 0; p < depth; p++) {
-      int ai = aOff + p;
-      int bi = bOff + p * 2 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector a;
-      a = FloatVector.broadcast(S, ap[ai]); c0a = a.fma(b0, c0a); c0b = a.fma(b1, c0b);
-      a = FloatVector.broadcast(S, ap[ai + KC]); c1a = a.fma(b0, c1a); c1b = a.fma(b1, c1b);
-      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2a = a.fma(b0, c2a); c2b = a.fma(b1, c2b);
-      a = FloatVector.broadcast(S, ap[ai + 3 * KC]); c3a = a.fma(b0, c3a); c3b = a.fma(b1, c3b);
-      a = FloatVector.broadcast(S, ap[ai + 4 * KC]); c4a = a.fma(b0, c4a); c4b = a.fma(b1, c4b);
-      a = FloatVector.broadcast(S, ap[ai + 5 * KC]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
-      a = FloatVector.broadcast(S, ap[ai + 6 * KC]); c6a = a.fma(b0, c6a); c6b = a.fma(b1, c6b);
-      a = FloatVector.broadcast(S, ap[ai + 7 * KC]); c7a = a.fma(b0, c7a); c7b = a.fma(b1, c7b);
-      a = FloatVector.broadcast(S, ap[ai + 8 * KC]); c8a = a.fma(b0, c8a); c8b = a.fma(b1, c8b);
-      a = FloatVector.broadcast(S, ap[ai + 9 * KC]); c9a = a.fma(b0, c9a); c9b = a.fma(b1, c9b);
-      a = FloatVector.broadcast(S, ap[ai + 10 * KC]); c10a = a.fma(b0, c10a); c10b = a.fma(b1, c10b);
-      a = FloatVector.broadcast(S, ap[ai + 11 * KC]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
-      a = FloatVector.broadcast(S, ap[ai + 12 * KC]); c12a = a.fma(b0, c12a); c12b = a.fma(b1, c12b);
-      a = FloatVector.broadcast(S, ap[ai + 13 * KC]); c13a = a.fma(b0, c13a); c13b = a.fma(b1, c13b);
-    }
-    c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
-    c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
-    c2a.intoArray(acc, accOff + 4 * L); c2b.intoArray(acc, accOff + 5 * L);
-    c3a.intoArray(acc, accOff + 6 * L); c3b.intoArray(acc, accOff + 7 * L);
-    c4a.intoArray(acc, accOff + 8 * L); c4b.intoArray(acc, accOff + 9 * L);
-    c5a.intoArray(acc, accOff + 10 * L); c5b.intoArray(acc, accOff + 11 * L);
-    c6a.intoArray(acc, accOff + 12 * L); c6b.intoArray(acc, accOff + 13 * L);
-    c7a.intoArray(acc, accOff + 14 * L); c7b.intoArray(acc, accOff + 15 * L);
-    c8a.intoArray(acc, accOff + 16 * L); c8b.intoArray(acc, accOff + 17 * L);
-    c9a.intoArray(acc, accOff + 18 * L); c9b.intoArray(acc, accOff + 19 * L);
-    c10a.intoArray(acc, accOff + 20 * L); c10b.intoArray(acc, accOff + 21 * L);
-    c11a.intoArray(acc, accOff + 22 * L); c11b.intoArray(acc, accOff + 23 * L);
-    c12a.intoArray(acc, accOff + 24 * L); c12b.intoArray(acc, accOff + 25 * L);
-    c13a.intoArray(acc, accOff + 26 * L); c13b.intoArray(acc, accOff + 27 * L);
   }
 }
-

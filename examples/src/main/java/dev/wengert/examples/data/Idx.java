@@ -41,6 +41,8 @@ public final class Idx {
         raw = new GZIPInputStream(buffered, 1 << 16);
       } catch (ZipException e) {
         throw new IdxFormatException(name + ": broken gzip header (" + e.getMessage() + ")", e);
+      } catch (EOFException e) {
+        throw new IdxFormatException(name + ": truncated: the file ends inside its gzip header", e);
       }
     }
     try {
@@ -76,8 +78,11 @@ public final class Idx {
         throw new IdxFormatException(name + ": declares more than " + MAX_ELEMENTS + " values");
       }
     }
-    byte[] data = new byte[(int) elements];
-    in.readFully(data);
+    // Read what is there rather than allocate the declared size first: a 16-byte header must not cost a gigabyte.
+    byte[] data = in.readNBytes((int) elements);
+    if (data.length < elements) {
+      throw new EOFException();
+    }
     if (in.read() != -1) {
       throw new IdxFormatException(name + ": has bytes after the " + elements + " values its header declares");
     }

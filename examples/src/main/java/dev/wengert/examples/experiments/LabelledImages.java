@@ -31,18 +31,6 @@ final class LabelledImages {
     return labels[i];
   }
 
-  int channels() {
-    return channels;
-  }
-
-  int rows() {
-    return rows;
-  }
-
-  int cols() {
-    return cols;
-  }
-
   /** Value {@code (channel, row, col)} of image {@code i}. */
   double value(int i, int channel, int row, int col) {
     return pixels[((i * channels + channel) * rows + row) * cols + col];

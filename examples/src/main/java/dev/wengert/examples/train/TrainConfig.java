@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Everything that determines a training run; saved in its checkpoints so {@code --resume}
@@ -68,12 +69,23 @@ public record TrainConfig(
     return m;
   }
 
-  /** From checkpoint metadata. */
+  /** From checkpoint metadata; an IllegalArgumentException names a setting that is missing or not a number. */
   public static TrainConfig fromMetadata(Map<String, String> m) {
     return new TrainConfig(
-        m.get("model"), Integer.parseInt(m.get("epochs")), Integer.parseInt(m.get("batch")), m.get("optimizer"),
-        Double.parseDouble(m.get("lr")), m.get("schedule"), Long.parseLong(m.get("seed")), Boolean.parseBoolean(m.get("augment")),
-        m.get("data"), Integer.parseInt(m.getOrDefault("limit_train", "0")), Integer.parseInt(m.getOrDefault("limit_test", "0")));
+        setting(m, "model", s -> s), setting(m, "epochs", Integer::parseInt), setting(m, "batch", Integer::parseInt),
+        setting(m, "optimizer", s -> s), setting(m, "lr", Double::parseDouble), setting(m, "schedule", s -> s),
+        setting(m, "seed", Long::parseLong), setting(m, "augment", Boolean::parseBoolean), setting(m, "data", s -> s),
+        Integer.parseInt(m.getOrDefault("limit_train", "0")), Integer.parseInt(m.getOrDefault("limit_test", "0")));
+  }
+
+  private static <T> T setting(Map<String, String> m, String key, Function<String, T> parse) {
+    String value = m.get(key);
+    checkArgument(value != null, "the checkpoint's settings lack '%s'", key);
+    try {
+      return parse.apply(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("the checkpoint's setting " + key + "='" + value + "' is not a number", e);
+    }
   }
 
 }
