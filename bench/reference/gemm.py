@@ -13,10 +13,7 @@ import statistics
 import sys
 import time
 
-try:
-    import torch
-except ImportError:
-    sys.exit("gemm.py: PyTorch is missing; install it with: apt-get install python3-torch")
+torch = None  # imported in main(), after the BLAS thread count is set in the environment
 
 WARMUP_SECONDS = 0.5
 TIMED_SECONDS = 1.0
@@ -62,6 +59,16 @@ def main():
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per size")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args()
+    # torch.set_num_threads does not reach a BLAS that torch was not built against (Debian's torch
+    # uses whichever libblas.so.3 is installed), so set the BLAS libraries' own variables too.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(args.threads)
+    global torch
+    try:
+        import torch as torch_module
+    except ImportError:
+        sys.exit("gemm.py: PyTorch is missing; install it with: apt-get install python3-torch")
+    torch = torch_module
     torch.set_num_threads(args.threads)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 

@@ -248,8 +248,12 @@ final class ConvolutionKernels {
         boolean transA, boolean transB, int m, int n, int k,
         T a, int aOff, int lda, T b, int bOff, int ldb, boolean accumulate, T c, int cOff, int ldc);
 
-    /** Copies the channel block of {@code x} at {@code xOff} into {@code xs}, staged (see the class comment). */
-    abstract void stage(Plan p, T x, int xOff, T xs);
+    /**
+     * Copies the channel block of {@code x} at {@code xOff} into {@code xs}, staged (see the class
+     * comment); {@code bordered} says {@code xs} already holds this plan's zero border, from staging
+     * an earlier sample.
+     */
+    abstract void stage(Plan p, T x, int xOff, T xs, boolean bordered);
 
     /** The adjoint of {@link #stage}, less the border: the pixels of {@code xs} into the block of {@code x} at {@code xOff}. */
     abstract void unstage(Plan p, T xs, T x, int xOff);
@@ -309,6 +313,7 @@ final class ConvolutionKernels {
           for (int g = 0; g < p.groups; g++) {
             int xOff = xt.offset + p.inputOffset(n, g * p.groupChannels);
             int wOff = wBase + g * p.groupOutChannels * depth;
+            boolean bordered = n > from || g > 0;
             int yOff = p.outputOffset(n, g * p.groupOutChannels);
             if (p.direct) {
               if (bias != null) {
@@ -319,7 +324,7 @@ final class ConvolutionKernels {
               continue;
             }
             if (p.staged) {
-              stage(p, x, xOff, xs);
+              stage(p, x, xOff, xs, bordered);
             }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
@@ -414,7 +419,7 @@ final class ConvolutionKernels {
           for (int b = from; b < to; b++) {
             int n0 = (start + b) * WEIGHT_BLOCK;
             blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, xs,
-                partials, b * size);
+                b > from, partials, b * size);
           }
         };
         if (threads > 1 && count > 1) {
@@ -438,17 +443,18 @@ final class ConvolutionKernels {
 
     /**
      * {@code out = Σ_{n in [n0, n1)} gy[n] · col(x[n])ᵀ}, the weight gradient of samples {@code [n0,
-     * n1)} summed in order, as {@code [G][M/G][K]} or transposed as {@code [G][K][M/G]}.
+     * n1)} summed in order, as {@code [G][M/G][K]} or transposed as {@code [G][K][M/G]}; {@code
+     * bordered} as for {@link #stage}.
      */
     private void blockGradient(
-        Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T xs, T out, int outOff) {
+        Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T col, T xs, boolean bordered, T out, int outOff) {
       for (int n = n0; n < n1; n++) {
         for (int g = 0; g < p.groups; g++) {
           int dwOff = outOff + g * p.groupOutChannels * p.depth;
           int xOff = xBase + p.inputOffset(n, g * p.groupChannels);
           int gyOff = gyBase + p.outputOffset(n, g * p.groupOutChannels);
           if (p.staged) {
-            stage(p, x, xOff, xs);
+            stage(p, x, xOff, xs, bordered || n > n0 || g > 0);
           }
           for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
             int i1 = Math.min(p.outH, i0 + p.bandRows);
@@ -504,7 +510,7 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void stage(Plan p, float[] x, int xOff, float[] xs) {
+    void stage(Plan p, float[] x, int xOff, float[] xs, boolean bordered) {
       int sh = p.strideH;
       int sw = p.strideW;
       int wph = p.phaseWidth;
@@ -516,12 +522,15 @@ final class ConvolutionKernels {
             int hi = p.endInside(colPhase);
             for (int ri = 0; ri < p.phaseHeight; ri++, d += wph) {
               int r = ri * sh + rowPhase - p.padTop;
-              if (r < 0 || r >= p.height) {
-                Arrays.fill(xs, d, d + wph, 0f);
+              boolean inside = r >= 0 && r < p.height;
+              if (!bordered) {
+                Arrays.fill(xs, d, d + (inside ? lo : wph), 0f);
+                Arrays.fill(xs, d + (inside ? hi : wph), d + wph, 0f);
+              }
+              if (!inside) {
                 continue;
               }
               int s = xOff + c * p.inPlane + r * p.width - p.padLeft + colPhase;
-              Arrays.fill(xs, d, d + lo, 0f);
               if (sw == 1) {
                 System.arraycopy(x, s + lo, xs, d + lo, hi - lo);
               } else {
@@ -529,7 +538,6 @@ final class ConvolutionKernels {
                   xs[d + k] = x[s + k * sw];
                 }
               }
-              Arrays.fill(xs, d + hi, d + wph, 0f);
             }
           }
         }
@@ -693,7 +701,7 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void stage(Plan p, double[] x, int xOff, double[] xs) {
+    void stage(Plan p, double[] x, int xOff, double[] xs, boolean bordered) {
       int sh = p.strideH;
       int sw = p.strideW;
       int wph = p.phaseWidth;
@@ -705,12 +713,15 @@ final class ConvolutionKernels {
             int hi = p.endInside(colPhase);
             for (int ri = 0; ri < p.phaseHeight; ri++, d += wph) {
               int r = ri * sh + rowPhase - p.padTop;
-              if (r < 0 || r >= p.height) {
-                Arrays.fill(xs, d, d + wph, 0.0);
+              boolean inside = r >= 0 && r < p.height;
+              if (!bordered) {
+                Arrays.fill(xs, d, d + (inside ? lo : wph), 0.0);
+                Arrays.fill(xs, d + (inside ? hi : wph), d + wph, 0.0);
+              }
+              if (!inside) {
                 continue;
               }
               int s = xOff + c * p.inPlane + r * p.width - p.padLeft + colPhase;
-              Arrays.fill(xs, d, d + lo, 0.0);
               if (sw == 1) {
                 System.arraycopy(x, s + lo, xs, d + lo, hi - lo);
               } else {
@@ -718,7 +729,6 @@ final class ConvolutionKernels {
                   xs[d + k] = x[s + k * sw];
                 }
               }
-              Arrays.fill(xs, d + hi, d + wph, 0.0);
             }
           }
         }
