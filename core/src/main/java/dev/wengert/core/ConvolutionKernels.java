@@ -15,15 +15,16 @@ import java.util.Arrays;
  *
  * where {@code col} unrolls every kernel window into a column; the bias rides in the GEMM as one
  * more weight column against a row of ones, so the output is written once. With padding or a
- * stride, a sample's channel block is first <em>staged</em>: copied with a zero border, its rows
- * and columns split into stride phases (padded pixel {@code (r, c)} goes to phase {@code (r mod
- * sh, c mod sw)}, position {@code (r / sh, c / sw)}), so that what one kernel tap sees of the
- * output rows is a dense block. Unrolling then is one plain copy per tap and output row. The input
- * gradient goes further: it pads each row of {@code gy} with zeros to the staged row length, so
- * each tap's whole column row adds onto the staged buffer as one long contiguous run (the padded
- * columns add zeros, which is exact as long as the weights are finite; otherwise it takes the row
- * by row path). A 1×1 kernel with stride 1 and no padding needs no unrolling: the input block
- * already is the column matrix.
+ * column stride, a sample's channel block is first <em>staged</em>: copied with a zero border, its
+ * rows and columns split into stride phases (padded pixel {@code (r, c)} goes to phase {@code (r
+ * mod sh, c mod sw)}, position {@code (r / sh, c / sw)}), so that what one kernel tap sees of the
+ * output rows is a dense block and unrolling is one plain copy per tap and output row. The input
+ * gradient always accumulates into such a buffer, and goes further: it pads each row of {@code gy}
+ * with zeros to the staged row length, so that each tap's whole column row adds onto the buffer
+ * as one long run (the padded columns add zeros, which is exact as long as the weights are finite;
+ * otherwise, or when the staged rows are much longer than the output rows, it adds row by row). A
+ * 1×1 kernel with stride 1 and no padding needs no unrolling: the input block already is the column
+ * matrix.
  *
  * <p>Samples are spread over the threads, each with its own buffers (reused across calls); when
  * there are fewer samples than threads, the GEMM uses the threads instead. Planes too large for one
@@ -255,7 +256,7 @@ final class ConvolutionKernels {
      */
     abstract void stage(Plan p, T x, int xOff, T xs, boolean bordered);
 
-    /** The adjoint of {@link #stage}, less the border: the pixels of {@code xs} into the block of {@code x} at {@code xOff}. */
+    /** The adjoint of {@link #stage} less the border: the pixels of {@code xs} into the block at {@code xOff}. */
     abstract void unstage(Plan p, T xs, T x, int xOff);
 
     /**
@@ -273,7 +274,7 @@ final class ConvolutionKernels {
      */
     abstract void col2imWide(Plan p, T col, int i0, int i1, T dst);
 
-    /** {@code rows} rows of each output channel of {@code gy} at {@code gyOff}, each padded with zeros to a staged row. */
+    /** {@code rows} rows of each output channel of {@code gy} at {@code gyOff}, each zero-padded to a staged row. */
     abstract void widen(Plan p, T gy, int gyOff, int rows, T wide);
 
     /** Sets {@code rows} rows of {@code len} elements (row stride {@code ld}) to {@code bias[biasOff + row]}. */
@@ -499,14 +500,16 @@ final class ConvolutionKernels {
     @Override
     void gemm(
         boolean transA, boolean transB, int m, int n, int k,
-        float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        float[] a, int aOff, int lda, float[] b, int bOff, int ldb, boolean accumulate,
+        float[] c, int cOff, int ldc) {
       if (k == 0) {
         for (int i = 0; i < m && !accumulate; i++) {
           Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
         }
         return;
       }
-      Kernels.get().sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f, c, cOff, ldc);
+      Kernels.get()
+          .sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f, c, cOff, ldc);
     }
 
     @Override
@@ -534,8 +537,8 @@ final class ConvolutionKernels {
               if (sw == 1) {
                 System.arraycopy(x, s + lo, xs, d + lo, hi - lo);
               } else {
-                for (int k = lo; k < hi; k++) {
-                  xs[d + k] = x[s + k * sw];
+                for (int k = d + lo, e = d + hi, i = s + lo * sw; k < e; k++, i += sw) {
+                  xs[k] = x[i];
                 }
               }
             }
@@ -563,8 +566,8 @@ final class ConvolutionKernels {
               if (sw == 1) {
                 System.arraycopy(xs, d + lo, x, s + lo, hi - lo);
               } else {
-                for (int k = lo; k < hi; k++) {
-                  x[s + k * sw] = xs[d + k];
+                for (int k = d + lo, e = d + hi, i = s + lo * sw; k < e; k++, i += sw) {
+                  x[i] = xs[k];
                 }
               }
             }
@@ -580,7 +583,8 @@ final class ConvolutionKernels {
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int t = 0; t < taps; t++) {
-          for (int i = i0, s = srcOff + c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+          int s = srcOff + c * l.plane() + l.tap()[t] + i0 * l.rowStep();
+          for (int i = i0; i < i1; i++, s += l.rowStep(), d += wo) {
             System.arraycopy(src, s, col, d, wo);
           }
         }
@@ -595,7 +599,8 @@ final class ConvolutionKernels {
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int t = 0; t < taps; t++) {
-          for (int i = i0, s = c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+          int s = c * l.plane() + l.tap()[t] + i0 * l.rowStep();
+          for (int i = i0; i < i1; i++, s += l.rowStep(), d += wo) {
             for (int j = 0; j < wo; j++) {
               dst[s + j] += col[d + j];
             }
@@ -690,14 +695,16 @@ final class ConvolutionKernels {
     @Override
     void gemm(
         boolean transA, boolean transB, int m, int n, int k,
-        double[] a, int aOff, int lda, double[] b, int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
+        double[] a, int aOff, int lda, double[] b, int bOff, int ldb, boolean accumulate,
+        double[] c, int cOff, int ldc) {
       if (k == 0) {
         for (int i = 0; i < m && !accumulate; i++) {
           Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
         }
         return;
       }
-      Kernels.get().dgemm(transA, transB, m, n, k, 1.0, a, aOff, lda, b, bOff, ldb, accumulate ? 1.0 : 0.0, c, cOff, ldc);
+      Kernels.get()
+          .dgemm(transA, transB, m, n, k, 1.0, a, aOff, lda, b, bOff, ldb, accumulate ? 1.0 : 0.0, c, cOff, ldc);
     }
 
     @Override
@@ -725,8 +732,8 @@ final class ConvolutionKernels {
               if (sw == 1) {
                 System.arraycopy(x, s + lo, xs, d + lo, hi - lo);
               } else {
-                for (int k = lo; k < hi; k++) {
-                  xs[d + k] = x[s + k * sw];
+                for (int k = d + lo, e = d + hi, i = s + lo * sw; k < e; k++, i += sw) {
+                  xs[k] = x[i];
                 }
               }
             }
@@ -754,8 +761,8 @@ final class ConvolutionKernels {
               if (sw == 1) {
                 System.arraycopy(xs, d + lo, x, s + lo, hi - lo);
               } else {
-                for (int k = lo; k < hi; k++) {
-                  x[s + k * sw] = xs[d + k];
+                for (int k = d + lo, e = d + hi, i = s + lo * sw; k < e; k++, i += sw) {
+                  x[i] = xs[k];
                 }
               }
             }
@@ -771,7 +778,8 @@ final class ConvolutionKernels {
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int t = 0; t < taps; t++) {
-          for (int i = i0, s = srcOff + c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+          int s = srcOff + c * l.plane() + l.tap()[t] + i0 * l.rowStep();
+          for (int i = i0; i < i1; i++, s += l.rowStep(), d += wo) {
             System.arraycopy(src, s, col, d, wo);
           }
         }
@@ -786,7 +794,8 @@ final class ConvolutionKernels {
       int d = 0;
       for (int c = 0; c < p.groupChannels; c++) {
         for (int t = 0; t < taps; t++) {
-          for (int i = i0, s = c * l.plane() + l.tap()[t] + i0 * l.rowStep(); i < i1; i++, s += l.rowStep(), d += wo) {
+          int s = c * l.plane() + l.tap()[t] + i0 * l.rowStep();
+          for (int i = i0; i < i1; i++, s += l.rowStep(), d += wo) {
             for (int j = 0; j < wo; j++) {
               dst[s + j] += col[d + j];
             }

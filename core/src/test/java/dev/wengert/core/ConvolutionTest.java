@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -54,7 +55,8 @@ class ConvolutionTest {
           1 + rng.nextInt(2), 1 + rng.nextInt(2), groups);
       int h = 1 + rng.nextInt(11);
       int w = 1 + rng.nextInt(11);
-      Case candidate = new Case(batches[rng.nextInt(batches.length)], c, h, w, groups * (1 + rng.nextInt(3)), k[0], k[1], geo);
+      int n = batches[rng.nextInt(batches.length)];
+      Case candidate = new Case(n, c, h, w, groups * (1 + rng.nextInt(3)), k[0], k[1], geo);
       if (fits(candidate)) {
         cases.add(candidate);
       }
@@ -148,7 +150,7 @@ class ConvolutionTest {
    * must not spread the weights through the zero-padded rows of its column matrix.
    */
   @ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.EnumSource(DType.class)
+  @EnumSource(DType.class)
   void nonFiniteWeightsGiveTheSameNonFiniteOutputs(DType dtype) {
     // Rows of the second are long enough for the input gradient's whole-row path, where the
     // right-most tap's padded columns wrap onto the first pixel of the next row.
@@ -164,7 +166,8 @@ class ConvolutionTest {
       w.set(Double.NaN, 2, 1, 0, 0);
       Tensor y = Convolution.conv2d(in[0], w, in[2], geo);
       Tensor yRef = Tensor.zeros(dtype, c.n, c.m, c.outH(), c.outW());
-      Tensor padded = Padding.pad(in[0], geo.padTop(), geo.padBottom(), geo.padLeft(), geo.padRight(), PaddingMode.ZERO);
+      Tensor padded =
+          Padding.pad(in[0], geo.padTop(), geo.padBottom(), geo.padLeft(), geo.padRight(), PaddingMode.ZERO);
       Conv2dGeometry unpadded = new Conv2dGeometry(geo.strideH(), geo.strideW(), 0, 0, 0, 0, 1, 1, 1);
       ConvolutionReference.forward(padded, w, in[2].contiguous(), yRef, unpadded);
       assertSameNonFinite("forward " + c, yRef, y);

@@ -74,9 +74,8 @@ final class GemmPacking {
       int d = dstOff + p * nr;
       for (int c0 = 0; c0 < cols; c0 += nr, d += nr * depth) {
         int w = Math.min(nr, cols - c0);
-        for (int j = 0; j < w; j++) {
-          dst[d + j] = b[src + c0 + j];
-        }
+        // arraycopy: the JIT does not vectorise a copy between arrays at unrelated offsets.
+        System.arraycopy(b, src + c0, dst, d, w);
         for (int j = w; j < nr; j++) {
           dst[d + j] = 0f;
         }
@@ -147,9 +146,8 @@ final class GemmPacking {
       int d = dstOff + p * nr;
       for (int c0 = 0; c0 < cols; c0 += nr, d += nr * depth) {
         int w = Math.min(nr, cols - c0);
-        for (int j = 0; j < w; j++) {
-          dst[d + j] = b[src + c0 + j];
-        }
+        // arraycopy: the JIT does not vectorise a copy between arrays at unrelated offsets.
+        System.arraycopy(b, src + c0, dst, d, w);
         for (int j = w; j < nr; j++) {
           dst[d + j] = 0d;
         }

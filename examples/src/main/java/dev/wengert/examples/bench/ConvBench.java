@@ -57,7 +57,10 @@ public final class ConvBench implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--only", paramLabel = "NAME", description = "Run one configuration: A-E, max_pool2d, avg_pool2d or cross_entropy.")
+  @Option(
+      names = "--only",
+      paramLabel = "NAME",
+      description = "Run one configuration: A-E, max_pool2d, avg_pool2d or cross_entropy.")
   String only;
 
   @Option(names = "--json", description = "One JSON object per line.")
@@ -109,7 +112,8 @@ public final class ConvBench implements Callable<Integer> {
     for (ConvConfig c : CONVS) {
       if (c.name().equals(name)) {
         Tensor x = Tensor.randn(rng, DType.FLOAT32, c.n(), c.c(), c.h(), c.w());
-        Tensor w = Tensor.randn(rng, DType.FLOAT32, c.m(), c.c(), c.k(), c.k()).mul(Math.sqrt(1.0 / (c.c() * c.k() * c.k())));
+        Tensor w = Tensor.randn(rng, DType.FLOAT32, c.m(), c.c(), c.k(), c.k())
+            .mul(Math.sqrt(1.0 / (c.c() * c.k() * c.k())));
         Tensor b = Tensor.randn(rng, DType.FLOAT32, c.m());
         Conv2dOptions options = Conv2dOptions.defaults().stride(c.stride()).padding(c.padding());
         return new Workload(name, c.shape(), new Tensor[] {x, w, b}, v -> Ops.conv2d(v[0], v[1], v[2], options));
