@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wengert.examples.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.wengert.examples.CliRun;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,23 +17,10 @@ class ExperimentsTest {
 
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
+
 
   private static void assertDecodes(Path file) throws Exception {
     assertNotNull(ImageIO.read(file.toFile()), file + " decodes");
@@ -44,7 +28,7 @@ class ExperimentsTest {
 
   @Test
   void edgesLearnsTheSobelKernelAndComparesPadding() throws Exception {
-    Result r = run("edges", "--quick", "--data", "embedded", "--threads", "2", "--out", dir.toString());
+    CliRun r = run("edges", "--quick", "--data", "embedded", "--threads", "2", "--out", dir.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("target (Sobel-x)"), r.out());
     Matcher mse = Pattern.compile("initial ([0-9.eE+-]+), final ([0-9.eE+-]+)").matcher(r.out());
@@ -68,7 +52,7 @@ class ExperimentsTest {
 
   @Test
   void invarianceReportsAccuraciesOfEveryNet() throws Exception {
-    Result r = run("invariance", "--quick", "--out", dir.toString());
+    CliRun r = run("invariance", "--quick", "--out", dir.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("same region (top-left)"), r.out());
     for (String net : InvarianceCommand.NETS) {
@@ -88,7 +72,7 @@ class ExperimentsTest {
 
   @Test
   void rgbPrintsShapesByTheFormulaAndColourKernels() throws Exception {
-    Result r = run("rgb", "--quick", "--out", dir.toString());
+    CliRun r = run("rgb", "--quick", "--out", dir.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("floor((32 - 5 + 2*2)/1) + 1 = 32"), r.out());
     assertTrue(r.out().contains("[1,16,8,8]"), r.out());
