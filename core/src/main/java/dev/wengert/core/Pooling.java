@@ -52,7 +52,9 @@ public final class Pooling {
     int base = x.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {
-        if (xf != null) {
+        if (xf != null && win.isPlainTwoByTwo()) {
+          maxPlaneTwoByTwo(xf, base + plane * planeIn, yf, argmax, plane * planeOut, win);
+        } else if (xf != null) {
           maxPlane(xf, base + plane * planeIn, yf, argmax, plane * planeOut, win);
         } else {
           maxPlane(xd, base + plane * planeIn, yd, argmax, plane * planeOut, win);
@@ -78,6 +80,40 @@ public final class Pooling {
               bestValue = v;
             }
           }
+        }
+        argmax[o] = best;
+        y[o] = bestValue;
+      }
+    }
+  }
+
+  /**
+   * The common 2×2, stride-2 window without padding, unrolled: the four candidates in row-major
+   * order, with the same first-maximum and NaN rules as {@link #maxPlane(float[], int, float[], int[], int, Windows)}.
+   */
+  private static void maxPlaneTwoByTwo(float[] x, int in0, float[] y, int[] argmax, int out0, Windows win) {
+    int w = win.w;
+    int o = out0;
+    for (int i = 0; i < win.oh; i++) {
+      int top = 2 * i * w;
+      for (int j = 0; j < win.ow; j++, o++) {
+        int at = top + 2 * j;
+        int best = at;
+        float bestValue = x[in0 + at];
+        float v = x[in0 + at + 1];
+        if (v > bestValue || (v != v && bestValue == bestValue)) {
+          best = at + 1;
+          bestValue = v;
+        }
+        v = x[in0 + at + w];
+        if (v > bestValue || (v != v && bestValue == bestValue)) {
+          best = at + w;
+          bestValue = v;
+        }
+        v = x[in0 + at + w + 1];
+        if (v > bestValue || (v != v && bestValue == bestValue)) {
+          best = at + w + 1;
+          bestValue = v;
         }
         argmax[o] = best;
         y[o] = bestValue;
@@ -288,6 +324,8 @@ public final class Pooling {
     private final int[] rowEnd;
     private final int[] colStart;
     private final int[] colEnd;
+    /** Whether every window is a whole 2×2 block at stride 2 (no padding, dilation or clipping). */
+    private boolean plainTwoByTwo;
     /** Window sizes clipped to the padded input (not the input), for countIncludePad. */
     private final int[] paddedRows;
     private final int[] paddedCols;
@@ -309,6 +347,9 @@ public final class Pooling {
 
     static Windows sliding(int h, int w, int oh, int ow, PoolGeometry geo) {
       Windows win = new Windows(h, w, oh, ow, geo.dilationH(), geo.dilationW());
+      win.plainTwoByTwo = geo.kernelH() == 2 && geo.kernelW() == 2 && geo.strideH() == 2 && geo.strideW() == 2
+          && geo.padH() == 0 && geo.padW() == 0 && geo.dilationH() == 1 && geo.dilationW() == 1
+          && 2 * oh <= h && 2 * ow <= w;
       axis(h, oh, geo.kernelH(), geo.strideH(), geo.padH(), geo.dilationH(), win.rowStart, win.rowEnd, win.paddedRows);
       axis(w, ow, geo.kernelW(), geo.strideW(), geo.padW(), geo.dilationW(), win.colStart, win.colEnd, win.paddedCols);
       return win;
@@ -361,6 +402,10 @@ public final class Pooling {
         win.paddedCols[j] = win.colEnd[j] - win.colStart[j];
       }
       return win;
+    }
+
+    boolean isPlainTwoByTwo() {
+      return plainTwoByTwo;
     }
 
     int rowStart(int i) {
