@@ -27,11 +27,13 @@ public record PoolGeometry(
     return new PoolGeometry(kernel, kernel, kernel, kernel, 0, 0, 1, 1, false);
   }
 
-  int outputHeight(String op, int h) {
+  /** Output height for an input of height {@code h} (the seed's formula, with ceil mode); {@code op} names errors. */
+  public int outputHeight(String op, int h) {
     return ConvGeometry.outputSize(op, "height", h, kernelH, padH, padH, strideH, dilationH, ceilMode);
   }
 
-  int outputWidth(String op, int w) {
+  /** Output width for an input of width {@code w}. */
+  public int outputWidth(String op, int w) {
     return ConvGeometry.outputSize(op, "width", w, kernelW, padW, padW, strideW, dilationW, ceilMode);
   }
 }

@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.wengert.autodiff.Var;
 import dev.wengert.autodiff.ops.Ops;
-import dev.wengert.core.ConvGeometry;
 import dev.wengert.core.PoolGeometry;
 
 /**
@@ -77,10 +76,8 @@ public final class Pool2d extends Module {
       out[r - 1] = outW;
     } else {
       String op = kind == Kind.MAX ? "max_pool2d" : "avg_pool2d";
-      out[r - 2] = ConvGeometry.outputSize(
-          op, "height", inputShape[r - 2], geo.kernelH(), geo.padH(), geo.padH(), geo.strideH(), geo.dilationH(), geo.ceilMode());
-      out[r - 1] = ConvGeometry.outputSize(
-          op, "width", inputShape[r - 1], geo.kernelW(), geo.padW(), geo.padW(), geo.strideW(), geo.dilationW(), geo.ceilMode());
+      out[r - 2] = geo.outputHeight(op, inputShape[r - 2]);
+      out[r - 1] = geo.outputWidth(op, inputShape[r - 1]);
     }
     return out;
   }
