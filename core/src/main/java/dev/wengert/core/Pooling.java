@@ -2,6 +2,8 @@ package dev.wengert.core;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.wengert.core.kernels.Kernels;
+
 /**
  * 2-D pooling on tensors of shape {@code [..., H, W]} (usually NCHW), plane by plane, in parallel
  * over planes (so results do not depend on the thread count), and the adjoints that backward
@@ -51,10 +53,13 @@ public final class Pooling {
     double[] yd = out.storage.doubles;
     int base = x.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
+      if (xf != null && win.isPlainTwoByTwo()) {
+        Kernels.get().maxPool2x2(
+            to - from, xf, base + from * planeIn, win.h, win.w, win.oh, win.ow, yf, from * planeOut, argmax, from * planeOut);
+        return;
+      }
       for (int plane = from; plane < to; plane++) {
-        if (xf != null && win.isPlainTwoByTwo()) {
-          maxPlaneTwoByTwo(xf, base + plane * planeIn, yf, argmax, plane * planeOut, win);
-        } else if (xf != null) {
+        if (xf != null) {
           maxPlane(xf, base + plane * planeIn, yf, argmax, plane * planeOut, win);
         } else {
           maxPlane(xd, base + plane * planeIn, yd, argmax, plane * planeOut, win);
@@ -80,40 +85,6 @@ public final class Pooling {
               bestValue = v;
             }
           }
-        }
-        argmax[o] = best;
-        y[o] = bestValue;
-      }
-    }
-  }
-
-  /**
-   * The common 2×2, stride-2 window without padding, unrolled: the four candidates in row-major
-   * order, with the same first-maximum and NaN rules as {@link #maxPlane(float[], int, float[], int[], int, Windows)}.
-   */
-  private static void maxPlaneTwoByTwo(float[] x, int in0, float[] y, int[] argmax, int out0, Windows win) {
-    int w = win.w;
-    int o = out0;
-    for (int i = 0; i < win.oh; i++) {
-      int top = 2 * i * w;
-      for (int j = 0; j < win.ow; j++, o++) {
-        int at = top + 2 * j;
-        int best = at;
-        float bestValue = x[in0 + at];
-        float v = x[in0 + at + 1];
-        if (v > bestValue || (v != v && bestValue == bestValue)) {
-          best = at + 1;
-          bestValue = v;
-        }
-        v = x[in0 + at + w];
-        if (v > bestValue || (v != v && bestValue == bestValue)) {
-          best = at + w;
-          bestValue = v;
-        }
-        v = x[in0 + at + w + 1];
-        if (v > bestValue || (v != v && bestValue == bestValue)) {
-          best = at + w + 1;
-          bestValue = v;
         }
         argmax[o] = best;
         y[o] = bestValue;

@@ -743,12 +743,7 @@ public final class Tensor {
     if (dtype == DType.FLOAT32) {
       float[] g = storage.floats;
       float[] yv = y.storage.floats;
-      float[] o = out.storage.floats;
-      Parallel.forRange(numel, PARALLEL_GRAIN, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          o[i] = yv[yo + i] > 0 ? g[go + i] : 0f;
-        }
-      });
+      Kernels.get().reluBackward(numel, g, go, yv, yo, out.storage.floats, 0);
     } else {
       double[] g = storage.doubles;
       double[] yv = y.storage.doubles;

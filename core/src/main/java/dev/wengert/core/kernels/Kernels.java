@@ -78,6 +78,23 @@ public interface Kernels {
   void relu(int n, float[] x, int xOffset, float[] out, int outOffset);
 
   /**
+   * {@code out[i] = y[i] > 0 ? g[i] : 0} for {@code i < n}: ReLU's backward from its output {@code
+   * y}. A NaN in {@code g} passes where {@code y > 0}; a NaN {@code y} gives 0 (as PyTorch's
+   * threshold_backward).
+   */
+  void reluBackward(int n, float[] g, int gOffset, float[] y, int yOffset, float[] out, int outOffset);
+
+  /**
+   * 2×2, stride-2 max pooling without padding of {@code planes} consecutive {@code h × w} planes
+   * into {@code outH × outW} planes ({@code 2·outH <= h}, {@code 2·outW <= w}), on the calling
+   * thread. {@code argmax} receives each output's in-plane input index {@code r·w + c}: the first
+   * maximum in row-major window order, a NaN counting as the maximum (the first NaN wins).
+   */
+  void maxPool2x2(
+      int planes, float[] x, int xOffset, int h, int w, int outH, int outW,
+      float[] y, int yOffset, int[] argmax, int argmaxOffset);
+
+  /**
    * Sum of {@code x[offset .. offset+n)}, accumulated in float64 in a fixed order that depends only
    * on {@code n} (never on threads or vector width), so it is reproducible everywhere.
    */

@@ -258,6 +258,61 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void reluBackward(int n, float[] g, int gOff, float[] y, int yOff, float[] out, int outOff) {
+    Parallel.forRange(
+        n,
+        ELEMENTWISE_GRAIN,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            out[outOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
+          }
+        });
+  }
+
+  @Override
+  public void maxPool2x2(
+      int planes, float[] x, int xOff, int h, int w, int outH, int outW,
+      float[] y, int yOff, int[] argmax, int aOff) {
+    for (int p = 0; p < planes; p++) {
+      for (int i = 0; i < outH; i++) {
+        int o = p * outH * outW + i * outW;
+        maxPool2x2Row(x, xOff + p * h * w, w, i, 0, outW, y, yOff + o, argmax, aOff + o);
+      }
+    }
+  }
+
+  /**
+   * Outputs {@code [j0, j1)} of output row {@code i} of {@link #maxPool2x2} for the plane at {@code
+   * plane}, into {@code y[yRow + j]} and {@code argmax[aRow + j]}: the four candidates in row-major
+   * order, each replacing the best so far when greater, or when NaN and the best is not.
+   */
+  static void maxPool2x2Row(float[] x, int plane, int w, int i, int j0, int j1, float[] y, int yRow, int[] argmax, int aRow) {
+    int top = 2 * i * w;
+    for (int j = j0; j < j1; j++) {
+      int at = top + 2 * j;
+      int best = at;
+      float bestValue = x[plane + at];
+      float v = x[plane + at + 1];
+      if (v > bestValue || (v != v && bestValue == bestValue)) {
+        best = at + 1;
+        bestValue = v;
+      }
+      v = x[plane + at + w];
+      if (v > bestValue || (v != v && bestValue == bestValue)) {
+        best = at + w;
+        bestValue = v;
+      }
+      v = x[plane + at + w + 1];
+      if (v > bestValue || (v != v && bestValue == bestValue)) {
+        best = at + w + 1;
+        bestValue = v;
+      }
+      argmax[aRow + j] = best;
+      y[yRow + j] = bestValue;
+    }
+  }
+
+  @Override
   public double sum(int n, float[] x, int offset) {
     return sumFixedOrder(n, x, offset);
   }

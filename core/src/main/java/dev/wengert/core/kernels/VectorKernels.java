@@ -2,7 +2,10 @@ package dev.wengert.core.kernels;
 
 import dev.wengert.core.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,6 +27,13 @@ final class VectorKernels implements Kernels {
       VectorSpecies.of(double.class, FLOATS.vectorShape());
 
   private static final int FL = FLOATS.length();
+
+  /** Ints in as many lanes as {@link #FLOATS}, for the positions max pooling keeps. */
+  private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
+
+  /** Lanes {@code 0, 2, 4, ...} and {@code 1, 3, 5, ...} of two vectors side by side. */
+  private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i);
+  private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i + 1);
 
   /**
    * Products with fewer multiply-adds than this skip packing and threads (measured: at 16^3 the
@@ -173,6 +183,92 @@ final class VectorKernels implements Kernels {
             out[outOff + i] = Math.max(x[xOff + i], 0f);
           }
         });
+  }
+
+  @Override
+  public void reluBackward(int n, float[] g, int gOff, float[] y, int yOff, float[] out, int outOff) {
+    Parallel.forRange(
+        n,
+        ScalarKernels.ELEMENTWISE_GRAIN,
+        (from, to) -> {
+          FloatVector zero = FloatVector.zero(FLOATS);
+          int i = from;
+          for (int end = from + FLOATS.loopBound(to - from); i < end; i += FL) {
+            VectorMask<Float> positive = FloatVector.fromArray(FLOATS, y, yOff + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(FLOATS, g, gOff + i), positive).intoArray(out, outOff + i);
+          }
+          for (; i < to; i++) {
+            out[outOff + i] = y[yOff + i] > 0f ? g[gOff + i] : 0f;
+          }
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Vectors of {@code FL} outputs of one row: the two input rows are read as two vectors each
+   * and split into even and odd columns, the pairs are reduced left then right, then top against
+   * bottom, which picks the same element as the scalar left-to-right scan (the rule is
+   * associative over candidates kept in order). A row's last, partial vector goes through a
+   * buffer; a vector whose reads would pass the end of {@code x} goes to the scalar loop.
+   */
+  @Override
+  public void maxPool2x2(
+      int planes, float[] x, int xOff, int h, int w, int outH, int outW,
+      float[] y, int yOff, int[] argmax, int aOff) {
+    float[] lastValues = new float[FL];
+    int[] lastPositions = new int[FL];
+    IntVector evenColumns = IntVector.zero(INTS).addIndex(2);
+    for (int p = 0; p < planes; p++) {
+      int plane = xOff + p * h * w;
+      for (int i = 0; i < outH; i++) {
+        int top = 2 * i * w;
+        int o = p * outH * outW + i * outW;
+        for (int j = 0; j < outW; j += FL) {
+          int at = top + 2 * j;
+          if (plane + at + w + 2 * FL > x.length) {
+            ScalarKernels.maxPool2x2Row(x, plane, w, i, j, outW, y, yOff + o, argmax, aOff + o);
+            break;
+          }
+          FloatVector t0 = FloatVector.fromArray(FLOATS, x, plane + at);
+          FloatVector t1 = FloatVector.fromArray(FLOATS, x, plane + at + FL);
+          FloatVector b0 = FloatVector.fromArray(FLOATS, x, plane + at + w);
+          FloatVector b1 = FloatVector.fromArray(FLOATS, x, plane + at + w + FL);
+          FloatVector topLeft = t0.rearrange(EVEN_LANES, t1);
+          FloatVector topRight = t0.rearrange(ODD_LANES, t1);
+          FloatVector bottomLeft = b0.rearrange(EVEN_LANES, b1);
+          FloatVector bottomRight = b0.rearrange(ODD_LANES, b1);
+          IntVector topLeftAt = evenColumns.add(at);
+          VectorMask<Float> right = replaces(topRight, topLeft);
+          FloatVector topBest = topLeft.blend(topRight, right);
+          IntVector topBestAt = topLeftAt.blend(topLeftAt.add(1), right.cast(INTS));
+          right = replaces(bottomRight, bottomLeft);
+          FloatVector bottomBest = bottomLeft.blend(bottomRight, right);
+          IntVector bottomLeftAt = topLeftAt.add(w);
+          IntVector bottomBestAt = bottomLeftAt.blend(bottomLeftAt.add(1), right.cast(INTS));
+          VectorMask<Float> bottom = replaces(bottomBest, topBest);
+          FloatVector best = topBest.blend(bottomBest, bottom);
+          IntVector bestAt = topBestAt.blend(bottomBestAt, bottom.cast(INTS));
+          int count = Math.min(FL, outW - j);
+          if (count == FL) {
+            best.intoArray(y, yOff + o + j);
+            bestAt.intoArray(argmax, aOff + o + j);
+          } else {
+            best.intoArray(lastValues, 0);
+            bestAt.intoArray(lastPositions, 0);
+            System.arraycopy(lastValues, 0, y, yOff + o + j, count);
+            System.arraycopy(lastPositions, 0, argmax, aOff + o + j, count);
+          }
+        }
+      }
+    }
+  }
+
+  /** Lanes where the later candidate {@code next} replaces {@code best}: greater, or NaN over a number. */
+  private static VectorMask<Float> replaces(FloatVector next, FloatVector best) {
+    VectorMask<Float> nextIsNan = next.compare(VectorOperators.NE, next);
+    VectorMask<Float> bestIsNan = best.compare(VectorOperators.NE, best);
+    return next.compare(VectorOperators.GT, best).or(nextIsNan.andNot(bestIsNan));
   }
 
   @Override

@@ -127,6 +127,81 @@ class KernelsTest {
   }
 
   @Test
+  void reluBackward() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int n : LENGTHS) {
+      float[] g = random(random, X_OFF + n + 2);
+      float[] y = random(random, Y_OFF + n + 2);
+      for (int i = 0; i < n; i += 5) {
+        g[X_OFF + i] = Float.NaN;
+      }
+      for (int i = 1; i < n; i += 6) {
+        y[Y_OFF + i] = i % 4 == 1 ? Float.NaN : -0f;
+      }
+      float[] out = random(random, OUT_OFF + n + 2);
+      float[] expected = out.clone();
+      for (int i = 0; i < n; i++) {
+        expected[OUT_OFF + i] = y[Y_OFF + i] > 0 ? g[X_OFF + i] : 0f;
+      }
+      KERNELS.reluBackward(n, g, X_OFF, y, Y_OFF, out, OUT_OFF);
+      assertArrayEquals(expected, out, "n=" + n);
+    }
+  }
+
+  /**
+   * Max pooling against a plain scan of each window, on values drawn from {0, 1, 2, NaN} so ties
+   * and NaNs are common, for widths around every vector length, odd sizes, and planes that end
+   * exactly at the array's end (where the vector kernel must not read past it).
+   */
+  @Test
+  void maxPool2x2() {
+    SplittableRandom random = new SplittableRandom(8);
+    float[] values = {0f, 1f, 2f, Float.NaN};
+    for (int planes : new int[] {1, 3}) {
+      for (int h : new int[] {2, 3, 5, 28}) {
+        for (int w : new int[] {2, 3, 4, 5, 14, 15, 28, 31, 32, 33, 34, 64, 65, 100}) {
+          for (int slack : new int[] {0, 40}) {
+            int outH = h / 2;
+            int outW = w / 2;
+            float[] x = new float[X_OFF + planes * h * w + slack];
+            for (int i = 0; i < x.length; i++) {
+              x[i] = values[random.nextInt(values.length)];
+            }
+            int outSize = planes * outH * outW;
+            float[] y = new float[OUT_OFF + outSize + 3];
+            int[] argmax = new int[Y_OFF + outSize + 3];
+            float[] expectedY = y.clone();
+            int[] expectedArgmax = argmax.clone();
+            for (int p = 0; p < planes; p++) {
+              for (int i = 0; i < outH; i++) {
+                for (int j = 0; j < outW; j++) {
+                  int best = -1;
+                  for (int r = 2 * i; r < 2 * i + 2; r++) {
+                    for (int c = 2 * j; c < 2 * j + 2; c++) {
+                      float v = x[X_OFF + p * h * w + r * w + c];
+                      float b = best < 0 ? 0f : x[X_OFF + p * h * w + best];
+                      if (best < 0 || v > b || (Float.isNaN(v) && !Float.isNaN(b))) {
+                        best = r * w + c;
+                      }
+                    }
+                  }
+                  int o = p * outH * outW + i * outW + j;
+                  expectedArgmax[Y_OFF + o] = best;
+                  expectedY[OUT_OFF + o] = x[X_OFF + p * h * w + best];
+                }
+              }
+            }
+            KERNELS.maxPool2x2(planes, x, X_OFF, h, w, outH, outW, y, OUT_OFF, argmax, Y_OFF);
+            String where = planes + " planes of " + h + "x" + w + ", slack " + slack;
+            assertArrayEquals(expectedArgmax, argmax, where);
+            assertArrayEquals(expectedY, y, where);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void sumIsAccurateAndInTheDocumentedOrder() {
     SplittableRandom random = new SplittableRandom(5);
     for (int n : LENGTHS) {
