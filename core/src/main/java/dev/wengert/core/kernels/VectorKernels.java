@@ -31,9 +31,15 @@ final class VectorKernels implements Kernels {
   /** Ints in as many lanes as {@link #FLOATS}, for the positions max pooling keeps. */
   private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
 
-  /** Lanes {@code 0, 2, 4, ...} and {@code 1, 3, 5, ...} of two vectors side by side. */
-  private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i);
-  private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i + 1);
+  /**
+   * Splitting two vectors side by side into their even and odd lanes: each is rearranged by one of
+   * these (lane {@code i} takes lane {@code 2i mod FL}, or {@code 2i+1 mod FL}) and the second
+   * supplies the upper half. (JDK 17 compiles the one-vector rearrange to a single permute, but
+   * not the two-vector form.)
+   */
+  private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i % FL);
+  private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(FLOATS, i -> (2 * i + 1) % FL);
+  private static final VectorMask<Float> UPPER_HALF = FLOATS.indexInRange(-FL / 2, FL / 2).not();
 
   /**
    * Products with fewer multiply-adds than this skip packing and threads (measured: at 16^3 the
@@ -234,10 +240,10 @@ final class VectorKernels implements Kernels {
           FloatVector t1 = FloatVector.fromArray(FLOATS, x, plane + at + FL);
           FloatVector b0 = FloatVector.fromArray(FLOATS, x, plane + at + w);
           FloatVector b1 = FloatVector.fromArray(FLOATS, x, plane + at + w + FL);
-          FloatVector topLeft = t0.rearrange(EVEN_LANES, t1);
-          FloatVector topRight = t0.rearrange(ODD_LANES, t1);
-          FloatVector bottomLeft = b0.rearrange(EVEN_LANES, b1);
-          FloatVector bottomRight = b0.rearrange(ODD_LANES, b1);
+          FloatVector topLeft = t0.rearrange(EVEN_LANES).blend(t1.rearrange(EVEN_LANES), UPPER_HALF);
+          FloatVector topRight = t0.rearrange(ODD_LANES).blend(t1.rearrange(ODD_LANES), UPPER_HALF);
+          FloatVector bottomLeft = b0.rearrange(EVEN_LANES).blend(b1.rearrange(EVEN_LANES), UPPER_HALF);
+          FloatVector bottomRight = b0.rearrange(ODD_LANES).blend(b1.rearrange(ODD_LANES), UPPER_HALF);
           IntVector topLeftAt = evenColumns.add(at);
           VectorMask<Float> right = replaces(topRight, topLeft);
           FloatVector topBest = topLeft.blend(topRight, right);
