@@ -34,12 +34,12 @@ final class VectorKernels implements Kernels {
   /**
    * Splitting two vectors side by side into their even and odd lanes: each is rearranged by one of
    * these (lane {@code i} takes lane {@code 2i mod FL}, or {@code 2i+1 mod FL}) and the second
-   * supplies the upper half. (JDK 17 compiles the one-vector rearrange to a single permute, but
+   * supplies the upper half ({@code indexInRange(-FL/2, FL/2)}: lanes {@code i >= FL/2}). (JDK 17 compiles the one-vector rearrange to a single permute, but
    * not the two-vector form.)
    */
   private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i % FL);
   private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(FLOATS, i -> (2 * i + 1) % FL);
-  private static final VectorMask<Float> UPPER_HALF = FLOATS.indexInRange(-FL / 2, FL / 2).not();
+  private static final VectorMask<Float> UPPER_HALF = FLOATS.indexInRange(-FL / 2, FL / 2);
 
   /**
    * Products with fewer multiply-adds than this skip packing and threads (measured: at 16^3 the
