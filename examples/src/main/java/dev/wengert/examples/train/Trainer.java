@@ -41,7 +41,7 @@ public final class Trainer {
   /** One epoch's figures. */
   public record EpochResult(int epoch, double trainLoss, double trainAccuracy, Evaluation test, double seconds) {}
 
-  private static final int EVAL_BATCH = 1000;
+  private static final int EVAL_BATCH = 250;
 
   private final TrainConfig config;
   private final Dataset train;
