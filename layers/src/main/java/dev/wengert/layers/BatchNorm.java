@@ -2,7 +2,6 @@ package dev.wengert.layers;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import dev.wengert.autodiff.Autodiff;
 import dev.wengert.autodiff.Var;
 import dev.wengert.autodiff.ops.Ops;
 import dev.wengert.core.DType;
@@ -13,8 +12,8 @@ import dev.wengert.core.Tensor;
  * Batch normalisation over the channel dim 1 of {@code [N, C]}, {@code [N, C, L]} (BatchNorm1d) or
  * {@code [N, C, H, W]} (BatchNorm2d): {@code y = (x − μ)/√(σ² + ε)·γ + β}. In training μ and σ² are
  * the batch's (σ² biased) and the running statistics move by {@code momentum} toward them (the
- * running variance with the unbiased σ²); in evaluation the running statistics are used. The
- * training forward is composed of registered ops, so its gradients are exact to any order.
+ * running variance with the unbiased σ²); in evaluation the running statistics are used. Both run
+ * as one fused op, {@link Ops#batchNorm}, whose gradients are exact to any order.
  */
 public final class BatchNorm extends Module {
   private final int channels;
@@ -64,46 +63,16 @@ public final class BatchNorm extends Module {
       throw new IllegalArgumentException(
           this + ": expects input of rank " + rank + " with " + channels + " channels in dim 1, got " + Shapes.format(x.shape()));
     }
-    int[] dims = reducedDims();
-    int[] statShape = new int[rank];
-    java.util.Arrays.fill(statShape, 1);
-    statShape[1] = channels;
-    Var normalised;
-    if (isTraining()) {
+    boolean training = isTraining();
+    if (training) {
       int count = x.value().numel() / channels;
       checkArgument(count > 1, "%s: training needs more than one value per channel, got input %s", this, Shapes.lazy(x.shape()));
-      Var mean = Ops.mean(x, dims, true);
-      Var centered = Ops.sub(x, mean);
-      Var variance = Ops.mean(Ops.mul(centered, centered), dims, true);
-      normalised = Ops.div(centered, Ops.sqrt(Ops.addScalar(variance, eps)));
-      updateRunningStatistics(mean.value(), variance.value(), count);
-    } else {
-      Var mean = Var.constant(runningMean.reshape(statShape));
-      Var std = Var.constant(runningVar.add(eps).sqrt().reshape(statShape));
-      normalised = Ops.div(Ops.sub(x, mean), std);
     }
-    if (weight == null) {
-      return normalised;
-    }
-    return Ops.add(Ops.mul(normalised, Ops.reshape(weight, statShape)), Ops.reshape(bias, statShape));
-  }
-
-  private void updateRunningStatistics(Tensor mean, Tensor variance, int count) {
-    try (Autodiff.Scope s = Autodiff.noGrad()) {
-      Tensor unbiased = variance.reshape(channels).mul((double) count / (count - 1));
-      runningMean.mulInPlace(1 - momentum).addScaledInPlace(momentum, mean.reshape(channels).to(runningMean.dtype()));
-      runningVar.mulInPlace(1 - momentum).addScaledInPlace(momentum, unbiased.to(runningVar.dtype()));
+    Var y = Ops.batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps);
+    if (training) {
       batchesTracked.addInPlace(1.0);
     }
-  }
-
-  private int[] reducedDims() {
-    int[] dims = new int[rank - 1];
-    dims[0] = 0;
-    for (int d = 2; d < rank; d++) {
-      dims[d - 1] = d;
-    }
-    return dims;
+    return y;
   }
 
   @Override

@@ -308,6 +308,53 @@ public final class BuiltinOps {
                             .apply(xs.get(0)),
                         random(rng, Domain.ANY, 1, 2, 3, 3)))),
         new OpSpec(
+            "batch_norm",
+            OpSpec.VARIADIC,
+            "y = (x - mean)*invstd*w + b per channel, batch statistics in training, running ones in evaluation;"
+                + " dx = batch_norm_backward(g, x, w, s) (training) or g*w*invstd (evaluation), dw = s[1], db = s[0]"
+                + " with s = batch_norm_grad_sums(g, x)",
+            BuiltinOps::batchNormSamples),
+        new OpSpec(
+            "batch_norm_grad_sums",
+            2,
+            "y = [sum(g); sum(g*xhat)] per channel, xhat = (x - mean)*invstd; dg = h0 + h1*xhat,"
+                + " dx = batch_norm_backward(g, x, h1, y) (batch statistics) or h1*g*invstd (fixed)",
+            rng -> {
+              Tensor runningMean = Tensor.randn(rng, DType.FLOAT64, 3);
+              Tensor runningVar = Tensor.rand(rng, DType.FLOAT64, 3).add(0.5);
+              return List.of(
+                  sample(
+                      "batch statistics [2,3,2,2]",
+                      xs -> new BatchNormGradSums(ChannelStats.ofBatch(xs.get(1).value(), 1e-5)).apply(xs.get(0), xs.get(1)),
+                      random(rng, Domain.ANY, 2, 3, 2, 2),
+                      random(rng, Domain.ANY, 2, 3, 2, 2)),
+                  sample(
+                      "fixed statistics [4,3]",
+                      xs -> new BatchNormGradSums(ChannelStats.fixed(runningMean, runningVar, 1e-5)).apply(xs.get(0), xs.get(1)),
+                      random(rng, Domain.ANY, 4, 3),
+                      random(rng, Domain.ANY, 4, 3)));
+            }),
+        new OpSpec(
+            "batch_norm_backward",
+            OpSpec.VARIADIC,
+            "y = w*invstd*(g - s0/M - xhat*s1/M) per channel (training dx); dg = w*invstd*h,"
+                + " dw = sum(h*y/w), ds = -[sum(h); sum(h*xhat)]*w*invstd/M, dx through xhat and invstd (composed)",
+            rng ->
+                List.of(
+                    sample(
+                        "weight [2,3,2,2]",
+                        xs -> new BatchNormBackward(ChannelStats.ofBatch(xs.get(1).value(), 1e-5), true).apply(xs.get(0), xs.get(1), xs.get(2), xs.get(3)),
+                        random(rng, Domain.ANY, 2, 3, 2, 2),
+                        random(rng, Domain.ANY, 2, 3, 2, 2),
+                        random(rng, Domain.ANY, 3),
+                        random(rng, Domain.ANY, 2, 3)),
+                    sample(
+                        "no weight [4,3]",
+                        xs -> new BatchNormBackward(ChannelStats.ofBatch(xs.get(1).value(), 1e-5), false).apply(xs.get(0), xs.get(1), xs.get(2)),
+                        random(rng, Domain.ANY, 4, 3),
+                        random(rng, Domain.ANY, 4, 3),
+                        random(rng, Domain.ANY, 2, 3)))),
+        new OpSpec(
             "cross_entropy",
             1,
             "y = -sum_c q*log_softmax(x) with q the smoothed, weighted one-hot target; dx = (softmax(x)*sum(q) - q)*g",
@@ -420,6 +467,52 @@ public final class BuiltinOps {
                   sample("[3,4] ? [3,4] : [4]", xs -> Ops.where(condition, xs.get(0), xs.get(1)), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 4)),
                   sample("[3,4] ? [] : [3,1]", xs -> Ops.where(condition, xs.get(0), xs.get(1)), random(rng, Domain.ANY), random(rng, Domain.ANY, 3, 1)));
             }));
+  }
+
+  /**
+   * Batch norm in training (2-D, 3-D and 4-D inputs; with and without weight and bias; with and
+   * without running statistics, which it updates) and in evaluation.
+   */
+  private static List<Sample> batchNormSamples(Rng rng) {
+    Tensor runningMean = Tensor.randn(rng, DType.FLOAT64, 3);
+    Tensor runningVar = Tensor.rand(rng, DType.FLOAT64, 3).add(0.5);
+    return List.of(
+        sample(
+            "training [4,3], weight, bias, running statistics",
+            xs -> Ops.batchNorm(xs.get(0), xs.get(1), xs.get(2), Tensor.zeros(DType.FLOAT64, 3), Tensor.ones(DType.FLOAT64, 3), true, 0.1, 1e-5),
+            random(rng, Domain.ANY, 4, 3),
+            random(rng, Domain.ANY, 3),
+            random(rng, Domain.ANY, 3)),
+        sample(
+            "training [2,3,2,3], weight, bias",
+            xs -> Ops.batchNorm(xs.get(0), xs.get(1), xs.get(2), null, null, true, 0.1, 1e-5),
+            random(rng, Domain.ANY, 2, 3, 2, 3),
+            random(rng, Domain.ANY, 3),
+            random(rng, Domain.ANY, 3)),
+        sample(
+            "training [3,2,4], no weight or bias",
+            xs -> Ops.batchNorm(xs.get(0), null, null, null, null, true, 0.1, 1e-5),
+            random(rng, Domain.ANY, 3, 2, 4)),
+        sample(
+            "training [2,2,3,2], weight only",
+            xs -> Ops.batchNorm(xs.get(0), xs.get(1), null, null, null, true, 0.1, 1e-5),
+            random(rng, Domain.ANY, 2, 2, 3, 2),
+            random(rng, Domain.ANY, 2)),
+        sample(
+            "training [5,2], bias only",
+            xs -> Ops.batchNorm(xs.get(0), null, xs.get(1), null, null, true, 0.1, 1e-5),
+            random(rng, Domain.ANY, 5, 2),
+            random(rng, Domain.ANY, 2)),
+        sample(
+            "evaluation [4,3], weight, bias",
+            xs -> Ops.batchNorm(xs.get(0), xs.get(1), xs.get(2), runningMean, runningVar, false, 0.1, 1e-5),
+            random(rng, Domain.ANY, 4, 3),
+            random(rng, Domain.ANY, 3),
+            random(rng, Domain.ANY, 3)),
+        sample(
+            "evaluation [2,3,2,2], no weight or bias",
+            xs -> Ops.batchNorm(xs.get(0), null, null, runningMean, runningVar, false, 0.1, 1e-5),
+            random(rng, Domain.ANY, 2, 3, 2, 2)));
   }
 
   /** Scatters onto the argmaxes of overlapping 3x3 windows, so several gradients land on one input. */

@@ -1,5 +1,8 @@
 package dev.wengert.autodiff.ops;
 
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.wengert.autodiff.Var;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
@@ -353,6 +356,55 @@ public final class Ops {
   /** The mean of each plane, keeping {@code [N, C, 1, 1]}. */
   public static Var globalAvgPool2d(Var x) {
     return adaptiveAvgPool2d(x, 1, 1);
+  }
+
+  /**
+   * Batch normalisation over the channel dim 1 of {@code input: [N, C, *]}, as PyTorch's {@code
+   * F.batch_norm}: {@code y = (x − μ)/√(σ² + ε)·weight + bias} per channel. In training μ and σ²
+   * are the batch's mean and biased variance over the {@code M = N·∏*} values of each channel,
+   * and {@code runningMean} and {@code runningVar}, when given, move in place toward the batch's
+   * mean and unbiased variance ({@code σ²·M/(M − 1)}): {@code r ← (1 − momentum)·r + momentum·s}.
+   * In evaluation μ and σ² are the running statistics, which are then required. {@code weight},
+   * {@code bias} ({@code [C]}) and the running statistics may each be null.
+   */
+  public static Var batchNorm(
+      Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar, boolean training, double momentum, double eps) {
+    checkNotNull(input, "batch_norm: input is null");
+    int[] shape = input.shape();
+    checkArgument(shape.length >= 2, "batch_norm: input must be [N, C, *] with at least 2 dims, got %s", Shapes.lazy(shape));
+    checkChannelVector("weight", weight == null ? null : weight.value(), input);
+    checkChannelVector("bias", bias == null ? null : bias.value(), input);
+    checkChannelVector("running_mean", runningMean, input);
+    checkChannelVector("running_var", runningVar, input);
+    checkArgument(eps >= 0, "batch_norm: eps must be >= 0, got %s", eps);
+    checkArgument(momentum >= 0 && momentum <= 1, "batch_norm: momentum must be in [0, 1], got %s", momentum);
+    if (training) {
+      checkArgument(
+          ChannelStats.count(shape) > 1,
+          "batch_norm: training needs more than one value per channel, got input %s", Shapes.lazy(shape));
+    } else {
+      checkArgument(
+          runningMean != null && runningVar != null,
+          "batch_norm: evaluation needs running_mean and running_var (input %s)", Shapes.lazy(shape));
+    }
+    BatchNorm op = new BatchNorm(weight != null, bias != null, runningMean, runningVar, training, momentum, eps);
+    if (weight != null && bias != null) {
+      return op.apply(input, weight, bias);
+    }
+    return weight != null ? op.apply(input, weight) : bias != null ? op.apply(input, bias) : op.apply(input);
+  }
+
+  /** A batch norm's per-channel argument: null, or {@code [C]} of the input's dtype. */
+  private static void checkChannelVector(String what, Tensor t, Var input) {
+    if (t == null) {
+      return;
+    }
+    checkArgument(
+        t.rank() == 1 && t.size(0) == input.size(1),
+        "batch_norm: %s must be [%s] for input %s, got %s", what, input.size(1), Shapes.lazy(input.shape()), Shapes.lazy(t.shape()));
+    checkArgument(
+        t.dtype() == input.dtype(),
+        "batch_norm: %s is %s but input %s is %s", what, t.dtype(), Shapes.lazy(input.shape()), input.dtype());
   }
 
   /** The maximum of each plane, keeping {@code [N, C, 1, 1]}. */
