@@ -3,6 +3,7 @@ package dev.wengert.optim;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.Map;
  * s ← s + (1·g)·g                                 (s starts at initial_accumulator_value)
  * p ← p + (−lr/(1 + (t − 1)·lr_decay)·g) / (sqrt(s) + eps)
  * </pre>
+ *
+ * <p>Each step is one pass over a parameter's elements, rounding as PyTorch's ops do (see {@code
+ * FusedUpdate}).
  *
  * <p>Hyperparameters per group: {@code lr, lr_decay, weight_decay, eps}. The initial accumulator value
  * holds for the whole optimizer, as in PyTorch, which fills every parameter's sum from the constructor
@@ -119,16 +123,57 @@ public final class Adagrad extends Optimizer {
   @Override
   protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state) {
     double step = increment(state.get(STEP));
-    Tensor g = maximize ? grad.neg() : grad;
-    double weightDecay = group.weightDecay();
-    if (weightDecay != 0) {
-      g = g == grad ? Pointwise.plusScaled(grad, weightDecay, param) : Pointwise.addScaled(g, weightDecay, param);
-    }
-    double clr = group.lr() / (1 + (step - 1) * group.get(LR_DECAY));
     Tensor sum = state.get(SUM);
-    Pointwise.addcmulSquare(sum, 1, g);
-    Tensor std = Pointwise.add(sum.sqrt(), group.get(EPS));
-    Pointwise.addcdiv(param, -clr, g, std);
+    FusedUpdate.run(param, grad, (p, g) -> pass(group, p, g, sum, step), sum);
+  }
+
+  /** The update of one contiguous parameter at step {@code step}. */
+  private void pass(ParamGroup group, Tensor p, Tensor g, Tensor sum, double step) {
+    boolean decay = group.weightDecay() != 0;
+    double clr = group.lr() / (1 + (step - 1) * group.get(LR_DECAY));
+    int n = p.numel();
+    int po = p.offset();
+    int go = g.offset();
+    int so = sum.offset();
+    if (p.dtype() == DType.FLOAT32) {
+      float[] pv = p.floatData();
+      float[] gv = g.floatData();
+      float[] sv = sum.floatData();
+      float weightDecay = (float) group.weightDecay();
+      float eps = (float) group.get(EPS);
+      double negClr = (float) -clr; // enters a float64 addcdiv
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          float gi = maximize ? -gv[go + i] : gv[go + i];
+          if (decay) {
+            gi = Math.fma(weightDecay, pv[po + i], gi);
+          }
+          float s = (float) (sv[so + i] + (double) gi * gi);
+          sv[so + i] = s;
+          float std = (float) Math.sqrt(s) + eps;
+          pv[po + i] = pv[po + i] + (float) (negClr * gi / std);
+        }
+      });
+    } else {
+      double[] pv = p.doubleData();
+      double[] gv = g.doubleData();
+      double[] sv = sum.doubleData();
+      double weightDecay = group.weightDecay();
+      double eps = group.get(EPS);
+      double negClr = -clr;
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          double gi = maximize ? -gv[go + i] : gv[go + i];
+          if (decay) {
+            gi = gi + weightDecay * pv[po + i];
+          }
+          double s = sv[so + i] + gi * gi;
+          sv[so + i] = s;
+          double std = Math.sqrt(s) + eps;
+          pv[po + i] = pv[po + i] + negClr * gi / std;
+        }
+      });
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.wengert.optim;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.Map;
  * v̂ ← max(v̂, v) (amsgrad), else v̂ = v
  * p ← p + (−lr/(1 − beta1^t)·m) / (sqrt(v̂)/sqrt(1 − beta2^t) + eps)
  * </pre>
+ *
+ * <p>Each step is one pass over a parameter's elements, rounding as PyTorch's ops do (see {@code
+ * FusedUpdate}).
  *
  * <p>Hyperparameters per group: {@code lr, beta1, beta2, eps, weight_decay}. State per parameter:
  * {@code step, exp_avg} (m), {@code exp_avg_sq} (v) and, with amsgrad, {@code max_exp_avg_sq} (v̂).
@@ -130,13 +134,8 @@ public final class Adam extends Optimizer {
 
   @Override
   protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state) {
-    Tensor g = maximize ? grad.neg() : grad;
     double step = startStep(param, state, amsgrad);
-    double weightDecay = group.weightDecay();
-    if (weightDecay != 0) {
-      g = g == grad ? Pointwise.plusScaled(grad, weightDecay, param) : Pointwise.addScaled(g, weightDecay, param);
-    }
-    moments(group, param, g, state, step, amsgrad);
+    adamUpdate(group, param, grad, state, step, maximize, amsgrad, false);
   }
 
   /** Creates the state on first use and advances the step counter; returns the new step. */
@@ -152,27 +151,111 @@ public final class Adam extends Optimizer {
     return increment(state.get(STEP));
   }
 
-  /** The moment updates and the parameter step shared by Adam and AdamW. */
-  static void moments(
-      ParamGroup group, Tensor param, Tensor g, Map<String, Tensor> state, double step, boolean amsgrad) {
+  /**
+   * The update shared by Adam and AdamW, in one pass: the weight decay enters the gradient (Adam) or,
+   * when {@code decoupled}, shrinks the parameter first (AdamW).
+   */
+  static void adamUpdate(
+      ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state, double step, boolean maximize,
+      boolean amsgrad, boolean decoupled) {
+    Tensor expAvg = state.get(EXP_AVG);
+    Tensor expAvgSq = state.get(EXP_AVG_SQ);
+    Tensor maxExpAvgSq = amsgrad ? state.get(MAX_EXP_AVG_SQ) : null;
+    FusedUpdate.run(
+        param, grad, (p, g) -> pass(group, p, g, expAvg, expAvgSq, maxExpAvgSq, step, maximize, decoupled),
+        expAvg, expAvgSq, maxExpAvgSq);
+  }
+
+  /** The update of one contiguous parameter; {@code maxExpAvgSq} is null without amsgrad. */
+  private static void pass(
+      ParamGroup group, Tensor p, Tensor g, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq, double step,
+      boolean maximize, boolean decoupled) {
     double lr = group.lr();
     double beta1 = group.get(BETA1);
     double beta2 = group.get(BETA2);
-    double eps = group.get(EPS);
-    Tensor expAvg = state.get(EXP_AVG);
-    Tensor expAvgSq = state.get(EXP_AVG_SQ);
-    Pointwise.addScaled(Pointwise.mul(expAvg, beta1), 1 - beta1, g);
-    Pointwise.addcmulSquare(Pointwise.mul(expAvgSq, beta2), 1 - beta2, g);
-    double biasCorrection1 = 1 - Math.pow(beta1, step);
-    double biasCorrection2 = 1 - Math.pow(beta2, step);
-    double stepSize = lr / biasCorrection1;
-    double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-    Tensor second = expAvgSq;
-    if (amsgrad) {
-      second = state.get(MAX_EXP_AVG_SQ).zipInPlace("maximum", expAvgSq, Math::max);
+    boolean l2 = !decoupled && group.weightDecay() != 0;
+    double paramScale = 1 - lr * group.weightDecay(); // AdamW's decay
+    double stepSize = lr / (1 - Math.pow(beta1, step));
+    double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    boolean amsgrad = maxExpAvgSq != null;
+    int n = p.numel();
+    int po = p.offset();
+    int go = g.offset();
+    int mo = expAvg.offset();
+    int vo = expAvgSq.offset();
+    int xo = amsgrad ? maxExpAvgSq.offset() : 0;
+    if (p.dtype() == DType.FLOAT32) {
+      float[] pv = p.floatData();
+      float[] gv = g.floatData();
+      float[] mv = expAvg.floatData();
+      float[] vv = expAvgSq.floatData();
+      float[] xv = amsgrad ? maxExpAvgSq.floatData() : null;
+      float weightDecay = (float) group.weightDecay();
+      float scale = (float) paramScale;
+      float b1 = (float) beta1;
+      float oneMinusB1 = (float) (1 - beta1);
+      float b2 = (float) beta2;
+      double oneMinusB2 = (float) (1 - beta2); // enters a float64 addcmul
+      float bc2Sqrt = (float) biasCorrection2Sqrt;
+      float eps = (float) group.get(EPS);
+      double negStepSize = (float) -stepSize; // enters a float64 addcdiv
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          float gi = maximize ? -gv[go + i] : gv[go + i];
+          float pi = pv[po + i];
+          if (decoupled) {
+            pi *= scale;
+          } else if (l2) {
+            gi = Math.fma(weightDecay, pi, gi);
+          }
+          float m = Math.fma(oneMinusB1, gi, mv[mo + i] * b1);
+          float decayedV = vv[vo + i] * b2;
+          float v = (float) (decayedV + oneMinusB2 * gi * gi);
+          mv[mo + i] = m;
+          vv[vo + i] = v;
+          float second = v;
+          if (amsgrad) {
+            second = Math.max(xv[xo + i], v);
+            xv[xo + i] = second;
+          }
+          float denom = (float) Math.sqrt(second) / bc2Sqrt + eps;
+          pv[po + i] = pi + (float) (negStepSize * m / denom);
+        }
+      });
+    } else {
+      double[] pv = p.doubleData();
+      double[] gv = g.doubleData();
+      double[] mv = expAvg.doubleData();
+      double[] vv = expAvgSq.doubleData();
+      double[] xv = amsgrad ? maxExpAvgSq.doubleData() : null;
+      double weightDecay = group.weightDecay();
+      double oneMinusB1 = 1 - beta1;
+      double oneMinusB2 = 1 - beta2;
+      double eps = group.get(EPS);
+      double negStepSize = -stepSize;
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          double gi = maximize ? -gv[go + i] : gv[go + i];
+          double pi = pv[po + i];
+          if (decoupled) {
+            pi *= paramScale;
+          } else if (l2) {
+            gi = gi + weightDecay * pi;
+          }
+          double m = mv[mo + i] * beta1 + oneMinusB1 * gi;
+          double v = vv[vo + i] * beta2 + oneMinusB2 * gi * gi;
+          mv[mo + i] = m;
+          vv[vo + i] = v;
+          double second = v;
+          if (amsgrad) {
+            second = Math.max(xv[xo + i], v);
+            xv[xo + i] = second;
+          }
+          double denom = Math.sqrt(second) / biasCorrection2Sqrt + eps;
+          pv[po + i] = pi + negStepSize * m / denom;
+        }
+      });
     }
-    Tensor denom = Pointwise.add(Pointwise.div(second.sqrt(), biasCorrection2Sqrt), eps);
-    Pointwise.addcdiv(param, -stepSize, expAvg, denom);
   }
 
   @Override

@@ -20,6 +20,9 @@ import java.util.Map;
  * p ← p + (−lr/(1 − beta1^t)·m) / (sqrt(v̂)/sqrt(1 − beta2^t) + eps)
  * </pre>
  *
+ * <p>Each step is one pass over a parameter's elements, rounding as PyTorch's ops do (see {@code
+ * FusedUpdate}).
+ *
  * <p>Hyperparameters per group and state per parameter as {@link Adam}'s; the default weight decay is
  * 1e-2.
  */
@@ -45,10 +48,8 @@ public final class AdamW extends Optimizer {
 
   @Override
   protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state) {
-    Tensor g = maximize ? grad.neg() : grad;
     double step = Adam.startStep(param, state, amsgrad);
-    Pointwise.mul(param, 1 - group.lr() * group.weightDecay());
-    Adam.moments(group, param, g, state, step, amsgrad);
+    Adam.adamUpdate(group, param, grad, state, step, maximize, amsgrad, true);
   }
 
   @Override

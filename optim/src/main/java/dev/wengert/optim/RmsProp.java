@@ -2,6 +2,7 @@ package dev.wengert.optim;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.Set;
  * b ← momentum·b + g/d;  p ← p − lr·b             if momentum > 0
  * p ← p + (−lr·g)/d                               otherwise
  * </pre>
+ *
+ * <p>Each step is one pass over a parameter's elements, rounding as PyTorch's ops do (see {@code
+ * FusedUpdate}).
  *
  * <p>Hyperparameters per group: {@code lr, alpha, eps, weight_decay, momentum}. State per parameter:
  * {@code step}, {@code square_avg} (v), {@code momentum_buffer} (b; while momentum > 0) and, when
@@ -128,11 +132,6 @@ public final class RmsProp extends Optimizer {
 
   @Override
   protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state) {
-    double lr = group.lr();
-    double alpha = group.get(ALPHA);
-    double eps = group.get(EPS);
-    double weightDecay = group.weightDecay();
-    double momentum = group.get(MOMENTUM);
     if (state.isEmpty()) {
       state.put(STEP, newCounter());
       state.put(SQUARE_AVG, Tensor.zerosLike(param));
@@ -141,28 +140,103 @@ public final class RmsProp extends Optimizer {
       }
     }
     increment(state.get(STEP));
-    Tensor g = maximize ? grad.neg() : grad;
-    if (weightDecay != 0) {
-      g = g == grad ? Pointwise.plusScaled(grad, weightDecay, param) : Pointwise.addScaled(g, weightDecay, param);
-    }
     Tensor squareAvg = state.get(SQUARE_AVG);
-    Pointwise.addcmulSquare(Pointwise.mul(squareAvg, alpha), 1 - alpha, g);
-    Tensor avg;
-    if (centered) {
-      Tensor gradAvg = Pointwise.addScaled(Pointwise.mul(state.get(GRAD_AVG), alpha), 1 - alpha, g);
-      avg = squareAvg.copy();
-      Pointwise.addcmulSquare(avg, -1, gradAvg);
-      avg.mapInPlace(Math::sqrt);
+    Tensor gradAvg = state.get(GRAD_AVG); // null unless centered
+    Tensor buf =
+        group.get(MOMENTUM) > 0 ? state.computeIfAbsent(MOMENTUM_BUFFER, name -> Tensor.zerosLike(param)) : null;
+    FusedUpdate.run(param, grad, (p, g) -> pass(group, p, g, squareAvg, gradAvg, buf), squareAvg, gradAvg, buf);
+  }
+
+  /**
+   * The update of one contiguous parameter; {@code gradAvg} is null unless centered, {@code buf} without
+   * momentum.
+   */
+  private void pass(ParamGroup group, Tensor p, Tensor g, Tensor squareAvg, Tensor gradAvg, Tensor buf) {
+    boolean decay = group.weightDecay() != 0;
+    boolean useMomentum = buf != null;
+    int n = p.numel();
+    int po = p.offset();
+    int go = g.offset();
+    int vo = squareAvg.offset();
+    int ao = centered ? gradAvg.offset() : 0;
+    int bo = useMomentum ? buf.offset() : 0;
+    if (p.dtype() == DType.FLOAT32) {
+      float[] pv = p.floatData();
+      float[] gv = g.floatData();
+      float[] vv = squareAvg.floatData();
+      float[] av = centered ? gradAvg.floatData() : null;
+      float[] bv = useMomentum ? buf.floatData() : null;
+      float weightDecay = (float) group.weightDecay();
+      float alpha = (float) group.get(ALPHA);
+      float oneMinusAlpha = (float) (1 - group.get(ALPHA));
+      float eps = (float) group.get(EPS);
+      float momentum = (float) group.get(MOMENTUM);
+      float negLr = (float) -group.lr();
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          float gi = maximize ? -gv[go + i] : gv[go + i];
+          if (decay) {
+            gi = Math.fma(weightDecay, pv[po + i], gi);
+          }
+          float decayedV = vv[vo + i] * alpha;
+          float v = (float) (decayedV + (double) oneMinusAlpha * gi * gi);
+          vv[vo + i] = v;
+          float avg;
+          if (centered) {
+            float a = Math.fma(oneMinusAlpha, gi, av[ao + i] * alpha);
+            av[ao + i] = a;
+            avg = (float) Math.sqrt((float) (v - (double) a * a));
+          } else {
+            avg = (float) Math.sqrt(v);
+          }
+          avg += eps;
+          if (useMomentum) {
+            float b = bv[bo + i] * momentum + gi / avg;
+            bv[bo + i] = b;
+            pv[po + i] = Math.fma(negLr, b, pv[po + i]);
+          } else {
+            pv[po + i] = pv[po + i] + (float) ((double) negLr * gi / avg);
+          }
+        }
+      });
     } else {
-      avg = squareAvg.sqrt();
-    }
-    Pointwise.add(avg, eps);
-    if (momentum > 0) {
-      Tensor buf = state.computeIfAbsent(MOMENTUM_BUFFER, name -> Tensor.zerosLike(param));
-      Pointwise.addcdiv(Pointwise.mul(buf, momentum), 1, g, avg);
-      Pointwise.addScaled(param, -lr, buf);
-    } else {
-      Pointwise.addcdiv(param, -lr, g, avg);
+      double[] pv = p.doubleData();
+      double[] gv = g.doubleData();
+      double[] vv = squareAvg.doubleData();
+      double[] av = centered ? gradAvg.doubleData() : null;
+      double[] bv = useMomentum ? buf.doubleData() : null;
+      double weightDecay = group.weightDecay();
+      double alpha = group.get(ALPHA);
+      double oneMinusAlpha = 1 - alpha;
+      double eps = group.get(EPS);
+      double momentum = group.get(MOMENTUM);
+      double negLr = -group.lr();
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          double gi = maximize ? -gv[go + i] : gv[go + i];
+          if (decay) {
+            gi = gi + weightDecay * pv[po + i];
+          }
+          double v = vv[vo + i] * alpha + oneMinusAlpha * gi * gi;
+          vv[vo + i] = v;
+          double avg;
+          if (centered) {
+            double a = av[ao + i] * alpha + oneMinusAlpha * gi;
+            av[ao + i] = a;
+            avg = Math.sqrt(v - a * a);
+          } else {
+            avg = Math.sqrt(v);
+          }
+          avg += eps;
+          if (useMomentum) {
+            double b = bv[bo + i] * momentum + gi / avg;
+            bv[bo + i] = b;
+            pv[po + i] = pv[po + i] + negLr * b;
+          } else {
+            pv[po + i] = pv[po + i] + negLr * gi / avg;
+          }
+        }
+      });
     }
   }
 

@@ -3,6 +3,7 @@ package dev.wengert.optim;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.Map;
  * g ← g + momentum·b (nesterov), else g ← b                if momentum ≠ 0
  * p ← p − lr·g
  * </pre>
+ *
+ * <p>Each step is one pass over a parameter's elements, rounding as PyTorch's ops do (see {@code
+ * FusedUpdate}).
  *
  * <p>Hyperparameters per group: {@code lr, momentum, dampening, weight_decay}. State per parameter:
  * {@code momentum_buffer}, from the first step that uses momentum.
@@ -115,29 +119,68 @@ public final class Sgd extends Optimizer {
 
   @Override
   protected void update(ParamGroup group, Tensor param, Tensor grad, Map<String, Tensor> state) {
-    double lr = group.lr();
-    double momentum = group.get(MOMENTUM);
-    double dampening = group.get(DAMPENING);
-    double weightDecay = group.weightDecay();
-    Tensor d = maximize ? grad.neg() : grad;
-    if (weightDecay != 0) {
-      d = d == grad ? Pointwise.plusScaled(grad, weightDecay, param) : Pointwise.addScaled(d, weightDecay, param);
+    boolean useMomentum = group.get(MOMENTUM) != 0;
+    boolean firstMomentumStep = useMomentum && !state.containsKey(MOMENTUM_BUFFER);
+    if (firstMomentumStep) {
+      state.put(MOMENTUM_BUFFER, Tensor.zerosLike(param)); // the pass copies the first step's g into it
     }
-    if (momentum != 0) {
-      Tensor buf = state.get(MOMENTUM_BUFFER);
-      if (buf == null) {
-        buf = d.copy();
-        state.put(MOMENTUM_BUFFER, buf);
-      } else {
-        Pointwise.addScaled(Pointwise.mul(buf, momentum), 1 - dampening, d);
-      }
-      if (nesterov) {
-        d = d == grad ? Pointwise.plusScaled(grad, momentum, buf) : Pointwise.addScaled(d, momentum, buf);
-      } else {
-        d = buf;
-      }
+    Tensor buf = useMomentum ? state.get(MOMENTUM_BUFFER) : null;
+    FusedUpdate.run(param, grad, (p, g) -> pass(group, p, g, buf, firstMomentumStep), buf);
+  }
+
+  /** The update of one contiguous parameter; {@code buf} is null without momentum. */
+  private void pass(ParamGroup group, Tensor p, Tensor g, Tensor buf, boolean firstMomentumStep) {
+    boolean decay = group.weightDecay() != 0;
+    boolean useMomentum = buf != null;
+    int n = p.numel();
+    int po = p.offset();
+    int go = g.offset();
+    int bo = useMomentum ? buf.offset() : 0;
+    if (p.dtype() == DType.FLOAT32) {
+      float[] pv = p.floatData();
+      float[] gv = g.floatData();
+      float[] bv = useMomentum ? buf.floatData() : null;
+      float weightDecay = (float) group.weightDecay();
+      float momentum = (float) group.get(MOMENTUM);
+      float undamped = (float) (1 - group.get(DAMPENING));
+      float negLr = (float) -group.lr();
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          float d = maximize ? -gv[go + i] : gv[go + i];
+          if (decay) {
+            d = Math.fma(weightDecay, pv[po + i], d);
+          }
+          if (useMomentum) {
+            float b = firstMomentumStep ? d : Math.fma(undamped, d, bv[bo + i] * momentum);
+            bv[bo + i] = b;
+            d = nesterov ? Math.fma(momentum, b, d) : b;
+          }
+          pv[po + i] = Math.fma(negLr, d, pv[po + i]);
+        }
+      });
+    } else {
+      double[] pv = p.doubleData();
+      double[] gv = g.doubleData();
+      double[] bv = useMomentum ? buf.doubleData() : null;
+      double weightDecay = group.weightDecay();
+      double momentum = group.get(MOMENTUM);
+      double undamped = 1 - group.get(DAMPENING);
+      double negLr = -group.lr();
+      FusedUpdate.forRange(n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          double d = maximize ? -gv[go + i] : gv[go + i];
+          if (decay) {
+            d = d + weightDecay * pv[po + i];
+          }
+          if (useMomentum) {
+            double b = firstMomentumStep ? d : bv[bo + i] * momentum + undamped * d;
+            bv[bo + i] = b;
+            d = nesterov ? d + momentum * b : b;
+          }
+          pv[po + i] = pv[po + i] + negLr * d;
+        }
+      });
     }
-    Pointwise.addScaled(param, -lr, d);
   }
 
   @Override
