@@ -42,8 +42,7 @@ public final class Linear extends Module {
       throw new IllegalArgumentException(
           "Linear(" + in + ", " + out + "): input of shape " + Shapes.format(x.shape()) + " does not end in " + in + " features");
     }
-    Var y = Ops.matmul(x, Ops.transpose(weight, 0, 1));
-    return bias == null ? y : Ops.add(y, bias);
+    return Ops.linear(x, weight, bias);
   }
 
   @Override

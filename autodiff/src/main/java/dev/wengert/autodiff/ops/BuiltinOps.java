@@ -458,6 +458,18 @@ public final class BuiltinOps {
                     sample("[3,4]@[4]", xs -> Ops.matmul(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 4)),
                     sample("[4]@[4]", xs -> Ops.matmul(xs.get(0), xs.get(1)), random(rng, Domain.ANY, 4), random(rng, Domain.ANY, 4)))),
         new OpSpec(
+            "linear",
+            OpSpec.VARIADIC,
+            "y = x w^T + b; dx = g w, dw = G^T X (leading dims flattened), db = sum of G's rows",
+            rng ->
+                List.of(
+                    sample("[3,4]x[2,4]+[2]", xs -> Ops.linear(xs.get(0), xs.get(1), xs.get(2)),
+                        random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 2, 4), random(rng, Domain.ANY, 2)),
+                    sample("[2,3,4]x[5,4]", xs -> Ops.linear(xs.get(0), xs.get(1), null),
+                        random(rng, Domain.ANY, 2, 3, 4), random(rng, Domain.ANY, 5, 4)),
+                    sample("[4]x[3,4]+[3]", xs -> Ops.linear(xs.get(0), xs.get(1), xs.get(2)),
+                        random(rng, Domain.ANY, 4), random(rng, Domain.ANY, 3, 4), random(rng, Domain.ANY, 3)))),
+        new OpSpec(
             "where",
             2,
             "y = c ? a : b with broadcasting; da = sumTo(where(c, g, 0)), db = sumTo(where(c, 0, g))",

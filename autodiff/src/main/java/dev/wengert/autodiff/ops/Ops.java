@@ -156,6 +156,23 @@ public final class Ops {
     return reshape(product, out);
   }
 
+  /**
+   * {@code y = x · wᵀ + b} (PyTorch's {@code F.linear}) for {@code x: [..., in]}, {@code w: [out,
+   * in]} and {@code bias: [out]} or null.
+   */
+  public static Var linear(Var x, Var w, Var bias) {
+    checkArgument(w.rank() == 2, "linear: weight must be [out, in], got %s", Shapes.lazy(w.shape()));
+    checkArgument(
+        x.rank() >= 1 && x.size(-1) == w.size(1),
+        "linear: input %s does not end in the %s features of weight %s",
+        Shapes.lazy(x.shape()), w.size(1), Shapes.lazy(w.shape()));
+    checkArgument(
+        bias == null || (bias.rank() == 1 && bias.size(0) == w.size(0)),
+        "linear: bias %s does not match the %s outputs of weight %s",
+        bias == null ? "" : Shapes.lazy(bias.shape()), w.size(0), Shapes.lazy(w.shape()));
+    return bias == null ? Linear.INSTANCE.apply(x, w) : Linear.INSTANCE.apply(x, w, bias);
+  }
+
   /** {@code condition != 0 ? a : b} elementwise, with all three broadcast together. */
   public static Var where(Tensor condition, Var a, Var b) {
     return new Where(condition).apply(a, b);

@@ -78,11 +78,17 @@ final class VectorDgemm extends PackedGemm<double[]> {
       double[] ap, int apOff, double[] bp, int bpOff, double[] acc, int accOff,
       int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice) {
     int rowTiles = ceilDiv(rows, MR);
+    boolean storesPlainly = alpha == 1d && beta == 0d;
     // A sliver of B stays in L1 while the slivers of A stream past it from L2.
     for (int jr = 0; jr < cols; jr += NR) {
       for (int ir = 0; ir < rows; ir += MR) {
         int t = accOff + (jr / NR * rowTiles + ir / MR) * (MR * NR);
-        micro(depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, acc, t, !firstSlice);
+        if (firstSlice && lastSlice && storesPlainly && rows - ir >= MR && cols - jr >= NR) {
+          // One slice and C = sums: the tile goes straight from the registers to C.
+          micro(depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, c, cOff + (i0 + ir) * ldc + j0 + jr, ldc, false);
+          continue;
+        }
+        micro(depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, acc, t, NR, !firstSlice);
         if (lastSlice) {
           store(acc, t, i0 + ir, Math.min(MR, rows - ir), j0 + jr, Math.min(NR, cols - jr));
         }
@@ -120,24 +126,24 @@ final class VectorDgemm extends PackedGemm<double[]> {
   }
 
   /**
-   * One tile: the running sums at {@code acc[accOff]} (row-major {@code MR x NR}; zero unless
-   * {@code accumulate}) plus {@code depth} steps of packed {@code A} (row {@code r} at {@code
+   * One tile: the running sums at {@code acc[accOff]} (row {@code r} at {@code accOff + r*ld};
+   * zero unless {@code accumulate}) plus {@code depth} steps of packed {@code A} (row {@code r} at {@code
    * ap[aOff + r*KC + p]}) times packed {@code B} ({@code bp[bOff + p*NR + j]}).
    */
   private static void micro(
       int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] acc, int accOff, boolean accumulate) {
+      double[] acc, int accOff, int ld, boolean accumulate) {
     if (WIDE) {
-      kernel12x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
+      kernel12x2(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
     } else {
-      kernel6x2(depth, ap, aOff, bp, bOff, acc, accOff, accumulate);
+      kernel6x2(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
     }
   }
 
   /** The 12 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel12x2(
       int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] acc, int accOff, boolean accumulate) {
+      double[] acc, int accOff, int ld, boolean accumulate) {
     DoubleVector c0a, c0b;
     DoubleVector c1a, c1b;
     DoubleVector c2a, c2b;
@@ -152,17 +158,17 @@ final class VectorDgemm extends PackedGemm<double[]> {
     DoubleVector c11a, c11b;
     if (accumulate) {
       c0a = DoubleVector.fromArray(S, acc, accOff); c0b = DoubleVector.fromArray(S, acc, accOff + L);
-      c1a = DoubleVector.fromArray(S, acc, accOff + 2 * L); c1b = DoubleVector.fromArray(S, acc, accOff + 3 * L);
-      c2a = DoubleVector.fromArray(S, acc, accOff + 4 * L); c2b = DoubleVector.fromArray(S, acc, accOff + 5 * L);
-      c3a = DoubleVector.fromArray(S, acc, accOff + 6 * L); c3b = DoubleVector.fromArray(S, acc, accOff + 7 * L);
-      c4a = DoubleVector.fromArray(S, acc, accOff + 8 * L); c4b = DoubleVector.fromArray(S, acc, accOff + 9 * L);
-      c5a = DoubleVector.fromArray(S, acc, accOff + 10 * L); c5b = DoubleVector.fromArray(S, acc, accOff + 11 * L);
-      c6a = DoubleVector.fromArray(S, acc, accOff + 12 * L); c6b = DoubleVector.fromArray(S, acc, accOff + 13 * L);
-      c7a = DoubleVector.fromArray(S, acc, accOff + 14 * L); c7b = DoubleVector.fromArray(S, acc, accOff + 15 * L);
-      c8a = DoubleVector.fromArray(S, acc, accOff + 16 * L); c8b = DoubleVector.fromArray(S, acc, accOff + 17 * L);
-      c9a = DoubleVector.fromArray(S, acc, accOff + 18 * L); c9b = DoubleVector.fromArray(S, acc, accOff + 19 * L);
-      c10a = DoubleVector.fromArray(S, acc, accOff + 20 * L); c10b = DoubleVector.fromArray(S, acc, accOff + 21 * L);
-      c11a = DoubleVector.fromArray(S, acc, accOff + 22 * L); c11b = DoubleVector.fromArray(S, acc, accOff + 23 * L);
+      c1a = DoubleVector.fromArray(S, acc, accOff + ld); c1b = DoubleVector.fromArray(S, acc, accOff + ld + L);
+      c2a = DoubleVector.fromArray(S, acc, accOff + 2 * ld); c2b = DoubleVector.fromArray(S, acc, accOff + 2 * ld + L);
+      c3a = DoubleVector.fromArray(S, acc, accOff + 3 * ld); c3b = DoubleVector.fromArray(S, acc, accOff + 3 * ld + L);
+      c4a = DoubleVector.fromArray(S, acc, accOff + 4 * ld); c4b = DoubleVector.fromArray(S, acc, accOff + 4 * ld + L);
+      c5a = DoubleVector.fromArray(S, acc, accOff + 5 * ld); c5b = DoubleVector.fromArray(S, acc, accOff + 5 * ld + L);
+      c6a = DoubleVector.fromArray(S, acc, accOff + 6 * ld); c6b = DoubleVector.fromArray(S, acc, accOff + 6 * ld + L);
+      c7a = DoubleVector.fromArray(S, acc, accOff + 7 * ld); c7b = DoubleVector.fromArray(S, acc, accOff + 7 * ld + L);
+      c8a = DoubleVector.fromArray(S, acc, accOff + 8 * ld); c8b = DoubleVector.fromArray(S, acc, accOff + 8 * ld + L);
+      c9a = DoubleVector.fromArray(S, acc, accOff + 9 * ld); c9b = DoubleVector.fromArray(S, acc, accOff + 9 * ld + L);
+      c10a = DoubleVector.fromArray(S, acc, accOff + 10 * ld); c10b = DoubleVector.fromArray(S, acc, accOff + 10 * ld + L);
+      c11a = DoubleVector.fromArray(S, acc, accOff + 11 * ld); c11b = DoubleVector.fromArray(S, acc, accOff + 11 * ld + L);
     } else {
       DoubleVector zero = DoubleVector.zero(S);
       c0a = zero; c0b = zero;
@@ -198,23 +204,23 @@ final class VectorDgemm extends PackedGemm<double[]> {
       a = DoubleVector.broadcast(S, ap[ai + 11 * KC]); c11a = a.fma(b0, c11a); c11b = a.fma(b1, c11b);
     }
     c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
-    c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
-    c2a.intoArray(acc, accOff + 4 * L); c2b.intoArray(acc, accOff + 5 * L);
-    c3a.intoArray(acc, accOff + 6 * L); c3b.intoArray(acc, accOff + 7 * L);
-    c4a.intoArray(acc, accOff + 8 * L); c4b.intoArray(acc, accOff + 9 * L);
-    c5a.intoArray(acc, accOff + 10 * L); c5b.intoArray(acc, accOff + 11 * L);
-    c6a.intoArray(acc, accOff + 12 * L); c6b.intoArray(acc, accOff + 13 * L);
-    c7a.intoArray(acc, accOff + 14 * L); c7b.intoArray(acc, accOff + 15 * L);
-    c8a.intoArray(acc, accOff + 16 * L); c8b.intoArray(acc, accOff + 17 * L);
-    c9a.intoArray(acc, accOff + 18 * L); c9b.intoArray(acc, accOff + 19 * L);
-    c10a.intoArray(acc, accOff + 20 * L); c10b.intoArray(acc, accOff + 21 * L);
-    c11a.intoArray(acc, accOff + 22 * L); c11b.intoArray(acc, accOff + 23 * L);
+    c1a.intoArray(acc, accOff + ld); c1b.intoArray(acc, accOff + ld + L);
+    c2a.intoArray(acc, accOff + 2 * ld); c2b.intoArray(acc, accOff + 2 * ld + L);
+    c3a.intoArray(acc, accOff + 3 * ld); c3b.intoArray(acc, accOff + 3 * ld + L);
+    c4a.intoArray(acc, accOff + 4 * ld); c4b.intoArray(acc, accOff + 4 * ld + L);
+    c5a.intoArray(acc, accOff + 5 * ld); c5b.intoArray(acc, accOff + 5 * ld + L);
+    c6a.intoArray(acc, accOff + 6 * ld); c6b.intoArray(acc, accOff + 6 * ld + L);
+    c7a.intoArray(acc, accOff + 7 * ld); c7b.intoArray(acc, accOff + 7 * ld + L);
+    c8a.intoArray(acc, accOff + 8 * ld); c8b.intoArray(acc, accOff + 8 * ld + L);
+    c9a.intoArray(acc, accOff + 9 * ld); c9b.intoArray(acc, accOff + 9 * ld + L);
+    c10a.intoArray(acc, accOff + 10 * ld); c10b.intoArray(acc, accOff + 10 * ld + L);
+    c11a.intoArray(acc, accOff + 11 * ld); c11b.intoArray(acc, accOff + 11 * ld + L);
   }
 
   /** The 6 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel6x2(
       int depth, double[] ap, int aOff, double[] bp, int bOff,
-      double[] acc, int accOff, boolean accumulate) {
+      double[] acc, int accOff, int ld, boolean accumulate) {
     DoubleVector c0a, c0b;
     DoubleVector c1a, c1b;
     DoubleVector c2a, c2b;
@@ -223,11 +229,11 @@ final class VectorDgemm extends PackedGemm<double[]> {
     DoubleVector c5a, c5b;
     if (accumulate) {
       c0a = DoubleVector.fromArray(S, acc, accOff); c0b = DoubleVector.fromArray(S, acc, accOff + L);
-      c1a = DoubleVector.fromArray(S, acc, accOff + 2 * L); c1b = DoubleVector.fromArray(S, acc, accOff + 3 * L);
-      c2a = DoubleVector.fromArray(S, acc, accOff + 4 * L); c2b = DoubleVector.fromArray(S, acc, accOff + 5 * L);
-      c3a = DoubleVector.fromArray(S, acc, accOff + 6 * L); c3b = DoubleVector.fromArray(S, acc, accOff + 7 * L);
-      c4a = DoubleVector.fromArray(S, acc, accOff + 8 * L); c4b = DoubleVector.fromArray(S, acc, accOff + 9 * L);
-      c5a = DoubleVector.fromArray(S, acc, accOff + 10 * L); c5b = DoubleVector.fromArray(S, acc, accOff + 11 * L);
+      c1a = DoubleVector.fromArray(S, acc, accOff + ld); c1b = DoubleVector.fromArray(S, acc, accOff + ld + L);
+      c2a = DoubleVector.fromArray(S, acc, accOff + 2 * ld); c2b = DoubleVector.fromArray(S, acc, accOff + 2 * ld + L);
+      c3a = DoubleVector.fromArray(S, acc, accOff + 3 * ld); c3b = DoubleVector.fromArray(S, acc, accOff + 3 * ld + L);
+      c4a = DoubleVector.fromArray(S, acc, accOff + 4 * ld); c4b = DoubleVector.fromArray(S, acc, accOff + 4 * ld + L);
+      c5a = DoubleVector.fromArray(S, acc, accOff + 5 * ld); c5b = DoubleVector.fromArray(S, acc, accOff + 5 * ld + L);
     } else {
       DoubleVector zero = DoubleVector.zero(S);
       c0a = zero; c0b = zero;
@@ -251,10 +257,10 @@ final class VectorDgemm extends PackedGemm<double[]> {
       a = DoubleVector.broadcast(S, ap[ai + 5 * KC]); c5a = a.fma(b0, c5a); c5b = a.fma(b1, c5b);
     }
     c0a.intoArray(acc, accOff); c0b.intoArray(acc, accOff + L);
-    c1a.intoArray(acc, accOff + 2 * L); c1b.intoArray(acc, accOff + 3 * L);
-    c2a.intoArray(acc, accOff + 4 * L); c2b.intoArray(acc, accOff + 5 * L);
-    c3a.intoArray(acc, accOff + 6 * L); c3b.intoArray(acc, accOff + 7 * L);
-    c4a.intoArray(acc, accOff + 8 * L); c4b.intoArray(acc, accOff + 9 * L);
-    c5a.intoArray(acc, accOff + 10 * L); c5b.intoArray(acc, accOff + 11 * L);
+    c1a.intoArray(acc, accOff + ld); c1b.intoArray(acc, accOff + ld + L);
+    c2a.intoArray(acc, accOff + 2 * ld); c2b.intoArray(acc, accOff + 2 * ld + L);
+    c3a.intoArray(acc, accOff + 3 * ld); c3b.intoArray(acc, accOff + 3 * ld + L);
+    c4a.intoArray(acc, accOff + 4 * ld); c4b.intoArray(acc, accOff + 4 * ld + L);
+    c5a.intoArray(acc, accOff + 5 * ld); c5b.intoArray(acc, accOff + 5 * ld + L);
   }
 }
