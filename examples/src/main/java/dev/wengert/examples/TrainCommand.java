@@ -99,6 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (saved != null) {
       trainer.restore(saved.tensors(), saved.metadata());
     }
+    int epochsBefore = trainer.epochsDone();
     info("data: " + loaded.description());
     info("model: " + config.model() + ", optimizer: " + config.optimizer() + " lr " + config.lr() + ", schedule: " + config.schedule()
         + ", batch " + config.batch() + ", threads " + Parallel.threads() + ", run directory: " + run.path());
@@ -130,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Trainer.Evaluation finalEvaluation = last != null ? last.test() : trainer.evaluate(loaded.test());
     if (json) {
-      int epochsRun = last == null ? 0 : last.epoch() - (saved == null ? 0 : Integer.parseInt(saved.metadata().get("epochs_done")));
+      int epochsRun = trainer.epochsDone() - epochsBefore;
       System.out.printf(
           Locale.ROOT,
           "{\"final\": true, \"model\": \"%s\", \"epochs\": %d, \"test_acc\": %.6f, \"seconds_per_epoch\": %.3f,"

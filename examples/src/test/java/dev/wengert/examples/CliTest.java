@@ -1,11 +1,16 @@
 package dev.wengert.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wengert.core.io.SafeTensors;
+import dev.wengert.examples.train.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +58,27 @@ class CliTest {
     CliRun eval = run("eval", "--checkpoint", dir.resolve("broken.safetensors").toString());
     assertEquals(2, eval.code());
     assertTrue(eval.err().contains("header length"), eval.err());
+  }
+
+  @Test
+  void resumeFromADamagedCheckpointIsOneLineNamingTheKey() throws Exception {
+    Path run = dir.resolve("damaged");
+    CliRun first = run("train", "--model", "lenet5", "--epochs", "1", "--batch", "64", "--data", "embedded", "--limit-train", "128",
+        "--limit-test", "64", "--json", "--out", run.toString());
+    assertEquals(0, first.code(), first.err());
+    Path checkpoint = run.resolve(RunDirectory.TRAINING);
+    SafeTensors.Contents saved = SafeTensors.read(checkpoint);
+    Map<String, String> metadata = new LinkedHashMap<>(saved.metadata());
+    metadata.remove("data_rng");
+    SafeTensors.write(checkpoint, saved.tensors(), metadata);
+    byte[] damaged = Files.readAllBytes(checkpoint);
+    String metrics = Files.readString(run.resolve("metrics.csv"));
+
+    CliRun resumed = run("train", "--resume", run.toString(), "--json");
+    assertEquals(2, resumed.code(), resumed.err());
+    assertEquals("wengert train: checkpoint metadata 'data_rng' is missing", resumed.err().strip());
+    assertArrayEquals(damaged, Files.readAllBytes(checkpoint), "the damaged checkpoint is left for the user to inspect");
+    assertEquals(metrics, Files.readString(run.resolve("metrics.csv")));
   }
 
   @Test

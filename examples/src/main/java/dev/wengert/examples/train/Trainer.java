@@ -1,5 +1,9 @@
 package dev.wengert.examples.train;
 
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.base.Ascii;
 import dev.wengert.autodiff.Autodiff;
 import dev.wengert.autodiff.Tape;
 import dev.wengert.autodiff.Var;
@@ -22,6 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * One training run: the model, its optimizer and schedule, and the generators for shuffling,
@@ -43,27 +49,54 @@ public final class Trainer {
 
   private static final int EVAL_BATCH = 250;
 
+  private static final String MODEL_PREFIX = "model.";
+  private static final String OPTIMIZER_PREFIX = "optimizer.";
+  private static final String SCHEDULER_PREFIX = "scheduler.";
+  private static final String EPOCHS_DONE = "epochs_done";
+  private static final String DATA_RNG = "data_rng";
+  private static final String DROPOUT_RNG_PREFIX = "dropout_rng.";
+  /** Longer metadata values are shortened in messages, which the command line prints on one line. */
+  private static final int QUOTED_VALUE_CHARS = 40;
+
+  /** The model, its optimizer and schedule, and the data generator: what {@link #restore} replaces as one. */
+  private record Components(Sequential model, Optimizer optimizer, LrScheduler scheduler, Rng dataRng) {
+
+    /** As a new run of {@code config} starts them. */
+    static Components create(TrainConfig config, int batchesPerEpoch) {
+      Rng seeds = new Rng(config.seed());
+      Sequential model = Models.create(config.model(), seeds.split());
+      Rng dataRng = seeds.split();
+      Optimizer optimizer = createOptimizer(config, model.parameters());
+      return new Components(model, optimizer, createScheduler(config, optimizer, batchesPerEpoch), dataRng);
+    }
+  }
+
   private final TrainConfig config;
   private final Dataset train;
   private final Dataset test;
-  private final Sequential model;
-  private final Optimizer optimizer;
-  private final LrScheduler scheduler;
-  private final Rng dataRng;
+  // Not final: restore() swaps in restored ones, all together, only once they are complete.
+  private Sequential model;
+  private Optimizer optimizer;
+  private LrScheduler scheduler;
+  private Rng dataRng;
   private int epochsDone;
 
   public Trainer(TrainConfig config, Dataset train, Dataset test) {
     this.config = config;
     this.train = train;
     this.test = test;
-    Rng seeds = new Rng(config.seed());
-    this.model = Models.create(config.model(), seeds.split());
-    this.dataRng = seeds.split();
-    this.optimizer = optimizer(config, model.parameters());
-    this.scheduler = scheduler(config, optimizer, batchesPerEpoch());
+    adopt(Components.create(config, batchesPerEpoch()), 0);
   }
 
-  private static Optimizer optimizer(TrainConfig config, List<Var> params) {
+  private void adopt(Components components, int epochs) {
+    this.model = components.model();
+    this.optimizer = components.optimizer();
+    this.scheduler = components.scheduler();
+    this.dataRng = components.dataRng();
+    this.epochsDone = epochs;
+  }
+
+  private static Optimizer createOptimizer(TrainConfig config, List<Var> params) {
     ParamGroup group = ParamGroup.of(params);
     return switch (config.optimizer()) {
       case "sgd" -> new Sgd(group, Sgd.options(config.lr()).momentum(0.9));
@@ -73,7 +106,7 @@ public final class Trainer {
     };
   }
 
-  private static LrScheduler scheduler(TrainConfig config, Optimizer optimizer, int batchesPerEpoch) {
+  private static LrScheduler createScheduler(TrainConfig config, Optimizer optimizer, int batchesPerEpoch) {
     return switch (config.schedule()) {
       case "cosine" -> new CosineAnnealingLR(optimizer, config.epochs() * batchesPerEpoch, 0);
       case "onecycle" -> new OneCycleLR(optimizer, OneCycleLR.options(config.lr(), config.epochs() * batchesPerEpoch));
@@ -192,10 +225,10 @@ public final class Trainer {
   /** Tensors of the whole training state: model (incl. buffers), optimizer and scheduler. */
   public Map<String, Tensor> stateTensors() {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    model.stateDict().forEach((k, v) -> out.put("model." + k, v));
-    optimizer.stateDict().forEach((k, v) -> out.put("optimizer." + k, v));
+    model.stateDict().forEach((k, v) -> out.put(MODEL_PREFIX + k, v));
+    optimizer.stateDict().forEach((k, v) -> out.put(OPTIMIZER_PREFIX + k, v));
     if (scheduler != null) {
-      scheduler.stateDict().forEach((k, v) -> out.put("scheduler." + k, v));
+      scheduler.stateDict().forEach((k, v) -> out.put(SCHEDULER_PREFIX + k, v));
     }
     return out;
   }
@@ -203,31 +236,125 @@ public final class Trainer {
   /** The generators' states and the epoch count, as metadata strings. */
   public Map<String, String> stateMetadata() {
     Map<String, String> m = new LinkedHashMap<>(config.toMetadata());
-    m.put("epochs_done", Integer.toString(epochsDone));
-    m.put("data_rng", Long.toString(dataRng.state()));
-    List<Dropout> dropouts = dropouts();
+    m.put(EPOCHS_DONE, Integer.toString(epochsDone));
+    m.put(DATA_RNG, Long.toString(dataRng.state()));
+    List<Dropout> dropouts = dropouts(model);
     for (int i = 0; i < dropouts.size(); i++) {
-      m.put("dropout_rng." + i, Long.toString(dropouts.get(i).rng().state()));
+      m.put(DROPOUT_RNG_PREFIX + i, Long.toString(dropouts.get(i).rng().state()));
     }
     return m;
   }
 
-  /** Restores what {@link #stateTensors} and {@link #stateMetadata} saved. */
+  /**
+   * Restores what {@link #stateTensors} and {@link #stateMetadata} saved, all or nothing: the state is
+   * loaded into a newly built model, optimizer and schedule, and only when every part fits do they
+   * replace this trainer's (so take {@link #model()} after restoring). A checkpoint that does not fit
+   * gives one IllegalArgumentException naming every key that is missing, unexpected, misshapen or
+   * malformed; then, as after any other failure, this trainer is exactly as before.
+   */
   public void restore(Map<String, Tensor> tensors, Map<String, String> metadata) {
-    model.loadStateDict(prefixed(tensors, "model."), true);
-    optimizer.loadStateDict(prefixed(tensors, "optimizer."));
-    if (scheduler != null) {
-      scheduler.loadStateDict(prefixed(tensors, "scheduler."));
+    checkNotNull(tensors, "tensors");
+    checkNotNull(metadata, "metadata");
+    List<String> problems = new ArrayList<>();
+    Integer epochs = metadataValue(metadata, EPOCHS_DONE, "a non-negative integer", Trainer::parseNonNegativeInt, problems);
+    Long dataRngState = metadataValue(metadata, DATA_RNG, "a 64-bit integer", Long::parseLong, problems);
+
+    Components restored = Components.create(config, batchesPerEpoch());
+    // Each loadStateDict checks its whole part before changing anything; the fresh components keep
+    // this trainer's own untouched even when a later part or the metadata turns out not to fit.
+    loadPart(problems, MODEL_PREFIX, "model '" + config.model() + "'",
+        () -> restored.model().loadStateDict(prefixed(tensors, MODEL_PREFIX), true));
+    loadPart(problems, OPTIMIZER_PREFIX, "optimizer '" + config.optimizer() + "'",
+        () -> restored.optimizer().loadStateDict(prefixed(tensors, OPTIMIZER_PREFIX)));
+    if (restored.scheduler() != null) {
+      loadPart(problems, SCHEDULER_PREFIX, "schedule '" + config.schedule() + "'",
+          () -> restored.scheduler().loadStateDict(prefixed(tensors, SCHEDULER_PREFIX)));
     }
-    epochsDone = Integer.parseInt(metadata.get("epochs_done"));
-    dataRng.setState(Long.parseLong(metadata.get("data_rng")));
-    List<Dropout> dropouts = dropouts();
+    checkNoStrayTensors(tensors, restored.scheduler() != null, problems);
+
+    List<Dropout> dropouts = dropouts(restored.model());
+    List<Long> dropoutStates = new ArrayList<>();
     for (int i = 0; i < dropouts.size(); i++) {
-      dropouts.get(i).rng().setState(Long.parseLong(metadata.get("dropout_rng." + i)));
+      dropoutStates.add(metadataValue(metadata, DROPOUT_RNG_PREFIX + i, "a 64-bit integer", Long::parseLong, problems));
+    }
+    checkNoStrayDropoutStates(metadata, dropouts.size(), problems);
+
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    restored.dataRng().setState(dataRngState);
+    for (int i = 0; i < dropouts.size(); i++) {
+      dropouts.get(i).rng().setState(dropoutStates.get(i));
+    }
+    adopt(restored, epochs);
+  }
+
+  /** Loads one part of the state, recording its loader's refusal under the part's key prefix. */
+  private static void loadPart(List<String> problems, String prefix, String part, Runnable load) {
+    try {
+      load.run();
+    } catch (IllegalArgumentException e) {
+      problems.add("checkpoint tensors " + prefix + "* do not fit " + part + ": " + e.getMessage());
     }
   }
 
-  private List<Dropout> dropouts() {
+  /** Tensors no part loads would otherwise be ignored silently; they mean the file is not this run's. */
+  private void checkNoStrayTensors(Map<String, Tensor> tensors, boolean hasScheduler, List<String> problems) {
+    List<String> stray = new ArrayList<>();
+    for (String key : tensors.keySet()) {
+      boolean known = key.startsWith(MODEL_PREFIX) || key.startsWith(OPTIMIZER_PREFIX)
+          || (hasScheduler && key.startsWith(SCHEDULER_PREFIX));
+      if (!known) {
+        stray.add(key);
+      }
+    }
+    if (!stray.isEmpty()) {
+      problems.add("checkpoint tensors " + stray + " belong to no part of this run's state (model.*, optimizer.*"
+          + (hasScheduler ? ", scheduler.*)" : "; schedule '" + config.schedule() + "' keeps no scheduler.*)"));
+    }
+  }
+
+  /** Every dropout_rng.i must belong to one of the model's dropout layers, in order. */
+  private void checkNoStrayDropoutStates(Map<String, String> metadata, int dropoutCount, List<String> problems) {
+    TreeSet<String> stray = new TreeSet<>();
+    for (String key : metadata.keySet()) {
+      if (key.startsWith(DROPOUT_RNG_PREFIX)) {
+        String index = key.substring(DROPOUT_RNG_PREFIX.length());
+        if (!index.matches("0|[1-9][0-9]{0,8}") || Integer.parseInt(index) >= dropoutCount) {
+          stray.add(key);
+        }
+      }
+    }
+    if (!stray.isEmpty()) {
+      problems.add("checkpoint metadata " + stray + " name dropout generators that model '" + config.model()
+          + "' does not have (it has " + dropoutCount + " dropout layer" + (dropoutCount == 1 ? "" : "s") + ")");
+    }
+  }
+
+  /** {@code metadata[key]} parsed, or null with a problem naming the key (and the value, when malformed). */
+  private static <T> T metadataValue(
+      Map<String, String> metadata, String key, String expected, Function<String, T> parse, List<String> problems) {
+    String value = metadata.get(key);
+    if (value == null) {
+      problems.add("checkpoint metadata '" + key + "' is missing");
+      return null;
+    }
+    try {
+      return parse.apply(value);
+    } catch (IllegalArgumentException e) { // NumberFormatException included
+      problems.add("checkpoint metadata '" + key + "' must be " + expected + ", got '"
+          + Ascii.truncate(value, QUOTED_VALUE_CHARS, "...") + "'");
+      return null;
+    }
+  }
+
+  private static int parseNonNegativeInt(String text) {
+    int value = Integer.parseInt(text);
+    checkArgument(value >= 0);
+    return value;
+  }
+
+  private static List<Dropout> dropouts(Sequential model) {
     List<Dropout> out = new ArrayList<>();
     model.apply(m -> {
       if (m instanceof Dropout d) {
