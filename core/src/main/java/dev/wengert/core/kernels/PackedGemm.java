@@ -38,8 +38,8 @@ abstract class PackedGemm<T> {
   final int m;
   final int n;
   final int k;
-  private final int mr;
-  private final int nr;
+  final int mr;
+  final int nr;
   private final int kc;
   private final int mc;
   private final int nc;

@@ -87,7 +87,7 @@ final class VectorKernels implements Kernels {
       ScalarKernels.sgemmRows(
           transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else {
-      new VectorSgemm(
+      VectorSgemm.of(
               transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)
           .run();
     }
@@ -108,7 +108,7 @@ final class VectorKernels implements Kernels {
       ScalarKernels.dgemmRows(
           transA, transB, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else {
-      new VectorDgemm(
+      VectorDgemm.of(
               transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)
           .run();
     }
