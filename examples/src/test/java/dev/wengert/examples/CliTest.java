@@ -10,7 +10,10 @@ import dev.wengert.examples.train.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +82,40 @@ class CliTest {
     assertEquals("wengert train: checkpoint metadata 'data_rng' is missing", resumed.err().strip());
     assertArrayEquals(damaged, Files.readAllBytes(checkpoint), "the damaged checkpoint is left for the user to inspect");
     assertEquals(metrics, Files.readString(run.resolve("metrics.csv")));
+  }
+
+  @Test
+  void resumeWithADamagedSettingIsOneLineNamingTheKeyAndTouchesNothing() throws Exception {
+    Path run = dir.resolve("damaged-setting");
+    CliRun first = run("train", "--model", "lenet5", "--epochs", "1", "--batch", "64", "--data", "embedded", "--limit-train", "128",
+        "--limit-test", "64", "--json", "--out", run.toString());
+    assertEquals(0, first.code(), first.err());
+    Path checkpoint = run.resolve(RunDirectory.TRAINING);
+    SafeTensors.Contents saved = SafeTensors.read(checkpoint);
+    Map<String, String> metadata = new LinkedHashMap<>(saved.metadata());
+    metadata.put("limit_train", "x");
+    SafeTensors.write(checkpoint, saved.tensors(), metadata);
+    Map<String, byte[]> before = files(run);
+
+    CliRun resumed = run("train", "--resume", run.toString(), "--json");
+    assertEquals(2, resumed.code(), resumed.err());
+    assertEquals("", resumed.out());
+    assertEquals(List.of("wengert train: checkpoint metadata 'limit_train' must be a non-negative integer, got 'x'"),
+        resumed.err().lines().toList());
+    Map<String, byte[]> after = files(run);
+    assertEquals(before.keySet(), after.keySet(), "no file added or removed");
+    before.forEach((name, bytes) -> assertArrayEquals(bytes, after.get(name), name + " unchanged"));
+  }
+
+  /** Every file in {@code dir} by name, with its bytes. */
+  private static Map<String, byte[]> files(Path dir) throws java.io.IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path p : list.toList()) {
+        out.put(p.getFileName().toString(), Files.readAllBytes(p));
+      }
+    }
+    return out;
   }
 
   @Test

@@ -1,9 +1,7 @@
 package dev.wengert.examples.train;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.base.Ascii;
 import dev.wengert.autodiff.Autodiff;
 import dev.wengert.autodiff.Tape;
 import dev.wengert.autodiff.Var;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * One training run: the model, its optimizer and schedule, and the generators for shuffling,
@@ -55,8 +52,6 @@ public final class Trainer {
   private static final String EPOCHS_DONE = "epochs_done";
   private static final String DATA_RNG = "data_rng";
   private static final String DROPOUT_RNG_PREFIX = "dropout_rng.";
-  /** Longer metadata values are shortened in messages, which the command line prints on one line. */
-  private static final int QUOTED_VALUE_CHARS = 40;
 
   /** The model, its optimizer and schedule, and the data generator: what {@link #restore} replaces as one. */
   private record Components(Sequential model, Optimizer optimizer, LrScheduler scheduler, Rng dataRng) {
@@ -256,8 +251,9 @@ public final class Trainer {
     checkNotNull(tensors, "tensors");
     checkNotNull(metadata, "metadata");
     List<String> problems = new ArrayList<>();
-    Integer epochs = metadataValue(metadata, EPOCHS_DONE, "a non-negative integer", Trainer::parseNonNegativeInt, problems);
-    Long dataRngState = metadataValue(metadata, DATA_RNG, "a 64-bit integer", Long::parseLong, problems);
+    Integer epochs = CheckpointMetadata.value(
+        metadata, EPOCHS_DONE, "a non-negative integer", CheckpointMetadata::parseNonNegativeInt, problems);
+    Long dataRngState = CheckpointMetadata.value(metadata, DATA_RNG, "a 64-bit integer", Long::parseLong, problems);
 
     Components restored = Components.create(config, batchesPerEpoch());
     // Each loadStateDict checks its whole part before changing anything; the fresh components keep
@@ -275,13 +271,12 @@ public final class Trainer {
     List<Dropout> dropouts = dropouts(restored.model());
     List<Long> dropoutStates = new ArrayList<>();
     for (int i = 0; i < dropouts.size(); i++) {
-      dropoutStates.add(metadataValue(metadata, DROPOUT_RNG_PREFIX + i, "a 64-bit integer", Long::parseLong, problems));
+      dropoutStates.add(
+          CheckpointMetadata.value(metadata, DROPOUT_RNG_PREFIX + i, "a 64-bit integer", Long::parseLong, problems));
     }
     checkNoStrayDropoutStates(metadata, dropouts.size(), problems);
 
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
+    CheckpointMetadata.refuseIfAny(problems);
     restored.dataRng().setState(dataRngState);
     for (int i = 0; i < dropouts.size(); i++) {
       dropouts.get(i).rng().setState(dropoutStates.get(i));
@@ -329,29 +324,6 @@ public final class Trainer {
       problems.add("checkpoint metadata " + stray + " name dropout generators that model '" + config.model()
           + "' does not have (it has " + dropoutCount + " dropout layer" + (dropoutCount == 1 ? "" : "s") + ")");
     }
-  }
-
-  /** {@code metadata[key]} parsed, or null with a problem naming the key (and the value, when malformed). */
-  private static <T> T metadataValue(
-      Map<String, String> metadata, String key, String expected, Function<String, T> parse, List<String> problems) {
-    String value = metadata.get(key);
-    if (value == null) {
-      problems.add("checkpoint metadata '" + key + "' is missing");
-      return null;
-    }
-    try {
-      return parse.apply(value);
-    } catch (IllegalArgumentException e) { // NumberFormatException included
-      problems.add("checkpoint metadata '" + key + "' must be " + expected + ", got '"
-          + Ascii.truncate(value, QUOTED_VALUE_CHARS, "...") + "'");
-      return null;
-    }
-  }
-
-  private static int parseNonNegativeInt(String text) {
-    int value = Integer.parseInt(text);
-    checkArgument(value >= 0);
-    return value;
   }
 
   private static List<Dropout> dropouts(Sequential model) {
