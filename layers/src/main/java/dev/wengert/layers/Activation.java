@@ -40,6 +40,11 @@ public final class Activation extends Module {
     return fn.apply(x);
   }
 
+  /** Whether this is ReLU, which {@link Sequential} may apply after a max pooling that follows it. */
+  boolean isRelu() {
+    return name.equals("ReLU()");
+  }
+
   @Override
   public int[] outputShape(int[] inputShape) {
     return inputShape.clone();

@@ -58,6 +58,10 @@ public final class Pool2d extends Module {
     return new Pool2d(Kind.ADAPTIVE_AVG, null, false, outH, outW);
   }
 
+  boolean isMax() {
+    return kind == Kind.MAX;
+  }
+
   @Override
   public Var forward(Var x) {
     return switch (kind) {
