@@ -149,7 +149,33 @@ final class Reductions {
     int o = outer;
     int m = mid;
     int n = inner;
-    Parallel.forRange(mid, Math.max(1, Tensor.PARALLEL_GRAIN / Math.max(1, outer * inner)), (from, to) -> {
+    int grain = Math.max(1, Tensor.PARALLEL_GRAIN / Math.max(1, outer * inner));
+    if (inner == 1) {
+      // [outer, mid] (the dim-0 sum of a Linear gradient): column sums read row by row, not down
+      // each column; every column is still one chain of additions in row order, as below.
+      Parallel.forRange(mid, grain, (from, to) -> {
+        double[] acc = new double[to - from];
+        if (f != null) {
+          Kernels.get().addRows(o, to - from, f, base + from, m, acc, 0);
+        } else {
+          for (int a = 0; a < o; a++) {
+            int row = base + a * m + from;
+            for (int j = 0; j < to - from; j++) {
+              acc[j] += dd[row + j];
+            }
+          }
+        }
+        for (int j = from; j < to; j++) {
+          if (out.storage.floats != null) {
+            out.storage.floats[j] = (float) (acc[j - from] / divisor);
+          } else {
+            out.storage.doubles[j] = acc[j - from] / divisor;
+          }
+        }
+      });
+      return true;
+    }
+    Parallel.forRange(mid, grain, (from, to) -> {
       for (int j = from; j < to; j++) {
         double s = 0;
         for (int a = 0; a < o; a++) {

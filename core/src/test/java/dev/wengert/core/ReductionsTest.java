@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wengert.core.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -315,6 +316,44 @@ class ReductionsTest {
           assertSameValues(first[0], sum);
           assertSameValues(first[1], mean);
         }
+      }
+    }
+  }
+
+  /**
+   * Per-channel sums of float32 gradients (the bias gradients of Linear and conv2d) keep their
+   * fixed order, whichever path and thread count: a Linear-shaped {@code [N, C]} sum adds each
+   * column top to bottom in float64; an NCHW sum adds, image by image, the fixed-order sum of each
+   * channel's plane ({@link Kernels#sum}). Bit for bit.
+   */
+  @Test
+  void perChannelSumsOfFloatsKeepTheirFixedOrderBitForBit() {
+    Rng rng = new Rng(31);
+    Tensor linear = TestTensors.uniform(rng, DType.FLOAT32, 300, 37);
+    float[] l = linear.toFloatArray();
+    double[] columns = new double[37];
+    for (int a = 0; a < 300; a++) {
+      for (int j = 0; j < 37; j++) {
+        columns[j] += l[a * 37 + j];
+      }
+    }
+    Tensor conv = TestTensors.uniform(rng, DType.FLOAT32, 5, 6, 17, 19);
+    float[] c = conv.toFloatArray();
+    double[] planes = new double[6];
+    for (int a = 0; a < 5; a++) {
+      for (int j = 0; j < 6; j++) {
+        planes[j] += Kernels.get().sum(17 * 19, c, (a * 6 + j) * 17 * 19);
+      }
+    }
+    for (int threads = 1; threads <= 3; threads++) {
+      Parallel.setThreads(threads);
+      float[] linearSum = linear.sum(new int[] {0}, false).toFloatArray();
+      float[] convSum = conv.sum(new int[] {0, 2, 3}, false).toFloatArray();
+      for (int j = 0; j < 37; j++) {
+        assertEquals(Float.floatToRawIntBits((float) columns[j]), Float.floatToRawIntBits(linearSum[j]), "column " + j);
+      }
+      for (int j = 0; j < 6; j++) {
+        assertEquals(Float.floatToRawIntBits((float) planes[j]), Float.floatToRawIntBits(convSum[j]), "channel " + j);
       }
     }
   }

@@ -26,11 +26,11 @@ final class NllLoss extends Op {
 
   @Override
   protected Tensor forward(Tensor... in) {
-    return targets.reduce(in[0].mul(targets.distribution).sum(new int[] {1}, false).neg(), reduction);
+    return targets.reduce(in[0].mul(targets.distribution()).sum(new int[] {1}, false).neg(), reduction);
   }
 
   @Override
   protected Var[] backward(BackwardContext ctx, Var g) {
-    return new Var[] {Ops.mul(Var.constant(targets.distribution.neg()), targets.spread(g, reduction))};
+    return new Var[] {Ops.mul(Var.constant(targets.distribution().neg()), targets.spread(g, reduction))};
   }
 }

@@ -99,4 +99,19 @@ public interface Kernels {
    * on {@code n} (never on threads or vector width), so it is reproducible everywhere.
    */
   double sum(int n, float[] x, int offset);
+
+  /**
+   * {@code out[i] = (float) Math.exp(x[i])} for {@code i < n}: exactly those bits, whatever the
+   * implementation (a faster exponential must prove that it rounds to the same float, or use that
+   * expression), on the calling thread. {@code out} may be {@code x} itself.
+   */
+  void exp(int n, float[] x, int xOffset, float[] out, int outOffset);
+
+  /**
+   * Column sums of a row-major block: {@code acc[accOffset + j] += x[offset + r·stride + j]} for
+   * {@code j < n}, adding rows {@code r = 0, 1, …, rows-1} one after another in float64. Each
+   * column is one chain of additions in row order, so every implementation gives the same bits;
+   * on the calling thread.
+   */
+  void addRows(int rows, int n, float[] x, int offset, int stride, double[] acc, int accOffset);
 }

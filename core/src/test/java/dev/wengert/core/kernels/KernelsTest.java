@@ -19,7 +19,7 @@ class KernelsTest {
 
   /** Lengths around every vector width, including 0 and 1, and one long enough to use threads. */
   private static final int[] LENGTHS = {
-    0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100, 257, 200_003
+    0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 128, 129, 136, 257, 1000, 200_003
   };
 
   private static final int X_OFF = 3;
@@ -231,6 +231,102 @@ class KernelsTest {
     } finally {
       Parallel.setThreads(original);
     }
+  }
+
+  @Test
+  void addRowsAddsEachColumnInRowOrder() {
+    SplittableRandom random = new SplittableRandom(7);
+    for (int rows : new int[] {0, 1, 3, 17}) {
+      for (int n : new int[] {0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 100}) {
+        int stride = n + 5;
+        float[] x = random(random, X_OFF + rows * stride + 1);
+        double[] acc = new double[OUT_OFF + n + 2];
+        for (int j = 0; j < acc.length; j++) {
+          acc[j] = random.nextDouble(-1, 1);
+        }
+        double[] expected = acc.clone();
+        for (int r = 0; r < rows; r++) {
+          for (int j = 0; j < n; j++) {
+            expected[OUT_OFF + j] += x[X_OFF + r * stride + j];
+          }
+        }
+        KERNELS.addRows(rows, n, x, X_OFF, stride, acc, OUT_OFF);
+        assertArrayEquals(expected, acc, rows + " rows of " + n); // exact: the same additions
+      }
+    }
+  }
+
+  /** Inputs around every edge of the float exponential: zeros, the normal range's ends, overflow, underflow, NaN. */
+  private static final float[] EXP_EDGES = {
+    0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -87f, Math.nextDown(-87f), Math.nextUp(-87f), 88f,
+    Math.nextUp(88f), 88.72f, 88.73f, 89f, -87.4f, -100f, -103.3f, -103.98f, -104f, -110f, -1e30f, 1e30f,
+    Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0x7fc00123), Float.MAX_VALUE, -Float.MAX_VALUE
+  };
+
+  private static void assertExpBits(float[] x, int xOff, float[] out, int outOff, int n, String where) {
+    for (int i = 0; i < n; i++) {
+      float expected = (float) Math.exp(x[xOff + i]);
+      float actual = out[outOff + i];
+      if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(actual) && !(Float.isNaN(expected) && Float.isNaN(actual))) {
+        throw new AssertionError(where + ": exp(" + x[xOff + i] + ") = " + actual + ", expected the bits of " + expected);
+      }
+    }
+  }
+
+  @Test
+  void expGivesTheBitsOfMathExpRoundedToFloat() {
+    SplittableRandom random = new SplittableRandom(8);
+    for (int n : LENGTHS) {
+      float[] x = new float[X_OFF + n + 2];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = i % 7 == 0 ? EXP_EDGES[random.nextInt(EXP_EDGES.length)] : (float) random.nextDouble(-100, 100);
+      }
+      float[] out = random(random, OUT_OFF + n + 2);
+      float[] untouched = out.clone();
+      KERNELS.exp(n, x, X_OFF, out, OUT_OFF);
+      assertExpBits(x, X_OFF, out, OUT_OFF, n, "n=" + n);
+      assertEquals(untouched[0], out[0], "nothing before the output");
+      assertEquals(untouched[OUT_OFF + n], out[OUT_OFF + n], "nothing after the output");
+    }
+    // Ranges a softmax meets, every float bit pattern, and in place.
+    for (int trial = 0; trial < 40; trial++) {
+      float[] x = new float[1 << 16];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = switch (trial % 4) {
+          case 0 -> (float) random.nextDouble(-10, 0);
+          case 1 -> (float) random.nextDouble(-90, 90);
+          case 2 -> Float.intBitsToFloat(random.nextInt());
+          default -> (float) random.nextDouble(-1e-3, 1e-3);
+        };
+      }
+      float[] in = x.clone();
+      KERNELS.exp(x.length, x, 0, x, 0);
+      assertExpBits(in, 0, x, 0, in.length, "trial " + trial + " in place");
+    }
+  }
+
+  /**
+   * The vector exponential's float64 value is within a few float64 ulps of Math.exp's, far inside
+   * the margin within which it defers to Math.exp: the premise of its bit-exact rounding.
+   */
+  @Test
+  void vectorExpApproximationIsWellInsideItsRoundingMargin() {
+    if (!(KERNELS instanceof VectorKernels)) {
+      return;
+    }
+    SplittableRandom random = new SplittableRandom(9);
+    float[] x = new float[1 << 20];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i < 2 * EXP_EDGES.length ? (float) (-87 + 175.0 * i / (2 * EXP_EDGES.length)) : (float) random.nextDouble(-87, 88);
+    }
+    double[] y = VectorKernels.expApproximations(x);
+    long worst = 0;
+    for (int i = 0; i < x.length; i++) {
+      long ulps = Math.abs(Double.doubleToLongBits(y[i]) - Double.doubleToLongBits(Math.exp(x[i])));
+      worst = Math.max(worst, ulps);
+    }
+    assertTrue(worst <= 4, "worst error " + worst + " float64 ulps from Math.exp");
+    assertTrue(4 * 1024 < VectorKernels.ROUNDING_MARGIN, "the margin is a thousand times the error");
   }
 
   @Test
