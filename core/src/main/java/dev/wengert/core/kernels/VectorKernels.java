@@ -1,13 +1,10 @@
 package dev.wengert.core.kernels;
 
 import dev.wengert.core.Parallel;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,12 +28,6 @@ final class VectorKernels implements Kernels {
 
   private static final int FL = FLOATS.length();
 
-  /** Lanes of {@link #DOUBLES}: 2, 4 or 8. */
-  private static final int DL = DOUBLES.length();
-
-  /** Floats in {@link #DL} lanes (half the width), loaded to be widened to one double vector. */
-  private static final VectorSpecies<Float> HALF_FLOATS =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(FLOATS.vectorBitSize() / 2));
 
   /** Ints in as many lanes as {@link #FLOATS}, for the positions max pooling keeps. */
   private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
@@ -287,159 +278,23 @@ final class VectorKernels implements Kernels {
     return next.compare(VectorOperators.GT, best).or(nextIsNan.andNot(bestIsNan));
   }
 
-  /** Below this many elements the scalar loop is as fast (no lanes to extract and combine). */
-  private static final int SHORT_SUM = 128;
+  // sum, exp and addRows stay scalar here: their vector forms need floats in half a vector (to widen
+  // to one vector of doubles), and a second FloatVector shape in the JVM costs every other kernel:
+  // the JIT no longer knows the exact vector class in the Vector API's shared code and boxes vectors
+  // (measured: conv2d forward+backward 4x slower). One shape per element type.
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The eight running sums of {@link ScalarKernels#sumFixedOrder}, held in float64 lanes: each
-   * block of eight floats is widened to one vector of eight doubles, or two of four (running sums
-   * 0-3 and 4-7), so every running sum sees the same additions in the same order as in the scalar
-   * loop. The sums are then combined and the tail added exactly as there. (Each running sum is a
-   * chain of dependent additions, so this is bound by their latency: ~10 floats/ns in cache.)
-   */
   @Override
   public double sum(int n, float[] x, int offset) {
-    if (n < SHORT_SUM || DL == 2) {
-      return ScalarKernels.sumFixedOrder(n, x, offset); // (two lanes do not repay the widening)
-    }
-    int blocks = n & ~7;
-    DoubleVector low = DoubleVector.zero(DOUBLES);
-    DoubleVector high = low;
-    for (int i = 0; i < blocks; i += 8) {
-      low = low.add(widen(x, offset + i));
-      if (DL == 4) {
-        high = high.add(widen(x, offset + i + 4));
-      }
-    }
-    double total =
-        ((runningSum(low, high, 0) + runningSum(low, high, 1)) + (runningSum(low, high, 2) + runningSum(low, high, 3)))
-            + ((runningSum(low, high, 4) + runningSum(low, high, 5)) + (runningSum(low, high, 6) + runningSum(low, high, 7)));
-    for (int i = blocks; i < n; i++) {
-      total += x[offset + i];
-    }
-    return total;
-  }
-
-  /** {@code DL} floats from {@code x[o]} widened to float64 (exact). */
-  private static DoubleVector widen(float[] x, int o) {
-    return (DoubleVector) FloatVector.fromArray(HALF_FLOATS, x, o).convertShape(VectorOperators.F2D, DOUBLES, 0);
-  }
-
-  /** Running sum {@code j} of {@link #sum}: lane j of the one accumulator, or of the low or high one. */
-  private static double runningSum(DoubleVector low, DoubleVector high, int j) {
-    return j < DL ? low.lane(j) : high.lane(j - DL);
-  }
-
-  // ------------------------------------------------------------------- exponential
-  // exp(x) = 2^k · e^r with k = round(x / ln 2) and r = x - k·ln 2 in [-0.35, 0.35], e^r by its
-  // Taylor polynomial of degree 13, all in float64: within a few float64 ulps of the exact value
-  // (the tests measure it), as Math.exp is within one. Both then round to the same float unless a
-  // float rounding boundary lies between them, that is unless the 29 low mantissa bits float32
-  // drops are within ROUNDING_MARGIN ulps of exactly one half; such lanes (1 in 4096), and inputs
-  // whose result is not a normal float (or NaN), take Math.exp itself.
-
-  private static final double LOG2_E = 0x1.71547652b82fep0;
-  /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 32 significant bits, so k·LN2_HI is exact for |k| < 2^21. */
-  private static final double LN2_HI = 0x1.62e42feep-1;
-  private static final double LN2_LO = 0x1.a39ef35793c76p-33;
-  /** 1.5·2^52: adding it rounds to an integer, which then sits in the low bits of the sum. */
-  private static final double ROUNDING_MAGIC = 0x1.8p52;
-  /** 1/k! for k = 13 down to 2: the polynomial's coefficients above 1 + r, highest first. */
-  private static final double[] INVERSE_FACTORIALS = inverseFactorials(13);
-  /** The mantissa bits float32 drops from float64, half their range, and the margin around it. */
-  private static final long DROPPED_BITS = (1L << 29) - 1;
-  private static final long HALF_DROPPED = 1L << 28;
-  static final long ROUNDING_MARGIN = 1L << 16;
-  /** Inputs whose exponential is a normal float: e^-87 > 2^-126 and e^88 < the largest float. */
-  private static final double EXP_LOW = -87;
-  private static final double EXP_HIGH = 88;
-
-  private static double[] inverseFactorials(int degree) {
-    double[] c = new double[degree - 1];
-    double factorial = 1;
-    for (int k = 2; k <= degree; k++) {
-      factorial *= k;
-      c[degree - k] = 1 / factorial;
-    }
-    return c;
+    return ScalarKernels.sumFixedOrder(n, x, offset);
   }
 
   @Override
   public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
-    if (DL == 2) {
-      ScalarKernels.expFloats(n, x, xOff, out, outOff); // two lanes do not repay the set-up
-      return;
-    }
-    int bound = n - n % DL;
-    int i = 0;
-    for (; i < bound; i += DL) {
-      DoubleVector v = widen(x, xOff + i);
-      DoubleVector y = expApproximation(v);
-      LongVector dropped = ((LongVector) y.viewAsIntegralLanes()).and(DROPPED_BITS);
-      VectorMask<Long> nearHalf = dropped.compare(VectorOperators.GT, HALF_DROPPED - ROUNDING_MARGIN)
-          .and(dropped.compare(VectorOperators.LT, HALF_DROPPED + ROUNDING_MARGIN));
-      VectorMask<Double> normal = v.compare(VectorOperators.GE, EXP_LOW).and(v.compare(VectorOperators.LE, EXP_HIGH));
-      if (nearHalf.anyTrue() || !normal.allTrue()) {
-        ScalarKernels.expFloats(DL, x, xOff + i, out, outOff + i);
-      } else {
-        ((FloatVector) y.convertShape(VectorOperators.D2F, HALF_FLOATS, 0)).intoArray(out, outOff + i);
-      }
-    }
-    ScalarKernels.expFloats(n - i, x, xOff + i, out, outOff + i);
+    ScalarKernels.expFloats(n, x, xOff, out, outOff);
   }
 
-  /** e^v in float64 for {@code v} in [{@link #EXP_LOW}, {@link #EXP_HIGH}] (anything outside: garbage). */
-  private static DoubleVector expApproximation(DoubleVector v) {
-    DoubleVector shifted = v.fma(LOG2_E, ROUNDING_MAGIC);
-    DoubleVector k = shifted.sub(ROUNDING_MAGIC);
-    DoubleVector r = k.fma(DoubleVector.broadcast(DOUBLES, -LN2_HI), v);
-    r = k.fma(DoubleVector.broadcast(DOUBLES, -LN2_LO), r);
-    DoubleVector p = DoubleVector.broadcast(DOUBLES, INVERSE_FACTORIALS[0]);
-    for (int j = 1; j < INVERSE_FACTORIALS.length; j++) {
-      p = p.fma(r, DoubleVector.broadcast(DOUBLES, INVERSE_FACTORIALS[j]));
-    }
-    DoubleVector one = DoubleVector.broadcast(DOUBLES, 1.0);
-    p = p.fma(r, one).fma(r, one);
-    // 2^k: k sits in the low mantissa bits of `shifted`; shifted into the exponent field, biased.
-    LongVector twoToK = ((LongVector) shifted.viewAsIntegralLanes()).lanewise(VectorOperators.LSHL, 52).add(1023L << 52);
-    return p.mul((DoubleVector) twoToK.viewAsFloatingLanes());
-  }
-
-  /** {@link #expApproximation} of each {@code x[i]}, for the tests that bound its error. */
-  static double[] expApproximations(float[] x) {
-    double[] y = new double[x.length];
-    double[] lanes = new double[DL];
-    for (int i = 0; i + DL <= x.length; i += DL) {
-      expApproximation(widen(x, i)).intoArray(lanes, 0);
-      System.arraycopy(lanes, 0, y, i, DL);
-    }
-    return y;
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>Each column's chain is one lane: {@code DL} columns at a time are widened and added, row
-   * after row, as in the scalar loop.
-   */
   @Override
   public void addRows(int rows, int n, float[] x, int offset, int stride, double[] acc, int accOffset) {
-    if (DL == 2) {
-      ScalarKernels.addRowsScalar(rows, n, x, offset, stride, acc, accOffset);
-      return;
-    }
-    int bound = n - n % DL;
-    for (int r = 0; r < rows; r++) {
-      int row = offset + r * stride;
-      int j = 0;
-      for (; j < bound; j += DL) {
-        DoubleVector.fromArray(DOUBLES, acc, accOffset + j).add(widen(x, row + j)).intoArray(acc, accOffset + j);
-      }
-      for (; j < n; j++) {
-        acc[accOffset + j] += x[row + j];
-      }
-    }
+    ScalarKernels.addRowsScalar(rows, n, x, offset, stride, acc, accOffset);
   }
 }

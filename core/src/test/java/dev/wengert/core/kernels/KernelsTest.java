@@ -305,30 +305,6 @@ class KernelsTest {
     }
   }
 
-  /**
-   * The vector exponential's float64 value is within a few float64 ulps of Math.exp's, far inside
-   * the margin within which it defers to Math.exp: the premise of its bit-exact rounding.
-   */
-  @Test
-  void vectorExpApproximationIsWellInsideItsRoundingMargin() {
-    if (!(KERNELS instanceof VectorKernels)) {
-      return;
-    }
-    SplittableRandom random = new SplittableRandom(9);
-    float[] x = new float[1 << 20];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = i < 2 * EXP_EDGES.length ? (float) (-87 + 175.0 * i / (2 * EXP_EDGES.length)) : (float) random.nextDouble(-87, 88);
-    }
-    double[] y = VectorKernels.expApproximations(x);
-    long worst = 0;
-    for (int i = 0; i < x.length; i++) {
-      long ulps = Math.abs(Double.doubleToLongBits(y[i]) - Double.doubleToLongBits(Math.exp(x[i])));
-      worst = Math.max(worst, ulps);
-    }
-    assertTrue(worst <= 4, "worst error " + worst + " float64 ulps from Math.exp");
-    assertTrue(4 * 1024 < VectorKernels.ROUNDING_MARGIN, "the margin is a thousand times the error");
-  }
-
   @Test
   void sumIsExactOnSmallIntegers() {
     float[] x = new float[1000];
