@@ -63,17 +63,23 @@ class CliTest {
     assertTrue(eval.err().contains("header length"), eval.err());
   }
 
-  @Test
-  void resumeFromADamagedCheckpointIsOneLineNamingTheKey() throws Exception {
-    Path run = dir.resolve("damaged");
+  /** Trains one short epoch into {@code run}, then rewrites its checkpoint's metadata with {@code damage}. */
+  private static Path trainAndDamage(Path run, java.util.function.Consumer<Map<String, String>> damage) throws Exception {
     CliRun first = run("train", "--model", "lenet5", "--epochs", "1", "--batch", "64", "--data", "embedded", "--limit-train", "128",
         "--limit-test", "64", "--json", "--out", run.toString());
     assertEquals(0, first.code(), first.err());
     Path checkpoint = run.resolve(RunDirectory.TRAINING);
     SafeTensors.Contents saved = SafeTensors.read(checkpoint);
     Map<String, String> metadata = new LinkedHashMap<>(saved.metadata());
-    metadata.remove("data_rng");
+    damage.accept(metadata);
     SafeTensors.write(checkpoint, saved.tensors(), metadata);
+    return checkpoint;
+  }
+
+  @Test
+  void resumeFromADamagedCheckpointIsOneLineNamingTheKey() throws Exception {
+    Path run = dir.resolve("damaged");
+    Path checkpoint = trainAndDamage(run, metadata -> metadata.remove("data_rng"));
     byte[] damaged = Files.readAllBytes(checkpoint);
     String metrics = Files.readString(run.resolve("metrics.csv"));
 
@@ -87,14 +93,7 @@ class CliTest {
   @Test
   void resumeWithADamagedSettingIsOneLineNamingTheKeyAndTouchesNothing() throws Exception {
     Path run = dir.resolve("damaged-setting");
-    CliRun first = run("train", "--model", "lenet5", "--epochs", "1", "--batch", "64", "--data", "embedded", "--limit-train", "128",
-        "--limit-test", "64", "--json", "--out", run.toString());
-    assertEquals(0, first.code(), first.err());
-    Path checkpoint = run.resolve(RunDirectory.TRAINING);
-    SafeTensors.Contents saved = SafeTensors.read(checkpoint);
-    Map<String, String> metadata = new LinkedHashMap<>(saved.metadata());
-    metadata.put("limit_train", "x");
-    SafeTensors.write(checkpoint, saved.tensors(), metadata);
+    trainAndDamage(run, metadata -> metadata.put("limit_train", "x"));
     Map<String, byte[]> before = files(run);
 
     CliRun resumed = run("train", "--resume", run.toString(), "--json");
