@@ -6,6 +6,8 @@ import java.util.function.UnaryOperator;
 
 /** An elementwise activation without parameters: ReLU, LeakyReLU, GELU, Sigmoid or Tanh. */
 public final class Activation extends Module {
+  private static final String RELU = "ReLU()";
+
   private final String name;
   private final UnaryOperator<Var> fn;
 
@@ -15,7 +17,7 @@ public final class Activation extends Module {
   }
 
   public static Activation relu() {
-    return new Activation("ReLU()", Ops::relu);
+    return new Activation(RELU, Ops::relu);
   }
 
   public static Activation leakyRelu(double negativeSlope) {
@@ -42,7 +44,7 @@ public final class Activation extends Module {
 
   /** Whether this is ReLU, which {@link Sequential} may apply after a max pooling that follows it. */
   boolean isRelu() {
-    return name.equals("ReLU()");
+    return name.equals(RELU);
   }
 
   @Override

@@ -105,7 +105,11 @@ public interface Kernels {
    * implementation (a faster exponential must prove that it rounds to the same float, or use that
    * expression), on the calling thread. {@code out} may be {@code x} itself.
    */
-  void exp(int n, float[] x, int xOffset, float[] out, int outOffset);
+  default void exp(int n, float[] x, int xOffset, float[] out, int outOffset) {
+    for (int i = 0; i < n; i++) {
+      out[outOffset + i] = (float) Math.exp(x[xOffset + i]);
+    }
+  }
 
   /**
    * Column sums of a row-major block: {@code acc[accOffset + j] += x[offset + r·stride + j]} for
@@ -113,5 +117,12 @@ public interface Kernels {
    * column is one chain of additions in row order, so every implementation gives the same bits;
    * on the calling thread.
    */
-  void addRows(int rows, int n, float[] x, int offset, int stride, double[] acc, int accOffset);
+  default void addRows(int rows, int n, float[] x, int offset, int stride, double[] acc, int accOffset) {
+    for (int r = 0; r < rows; r++) {
+      int row = offset + r * stride;
+      for (int j = 0; j < n; j++) {
+        acc[accOffset + j] += x[row + j];
+      }
+    }
+  }
 }

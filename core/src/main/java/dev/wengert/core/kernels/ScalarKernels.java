@@ -317,31 +317,6 @@ final class ScalarKernels implements Kernels {
     return sumFixedOrder(n, x, offset);
   }
 
-  @Override
-  public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
-    expFloats(n, x, xOff, out, outOff);
-  }
-
-  static void expFloats(int n, float[] x, int xOff, float[] out, int outOff) {
-    for (int i = 0; i < n; i++) {
-      out[outOff + i] = (float) Math.exp(x[xOff + i]);
-    }
-  }
-
-  @Override
-  public void addRows(int rows, int n, float[] x, int offset, int stride, double[] acc, int accOffset) {
-    addRowsScalar(rows, n, x, offset, stride, acc, accOffset);
-  }
-
-  static void addRowsScalar(int rows, int n, float[] x, int offset, int stride, double[] acc, int accOffset) {
-    for (int r = 0; r < rows; r++) {
-      int row = offset + r * stride;
-      for (int j = 0; j < n; j++) {
-        acc[accOffset + j] += x[row + j];
-      }
-    }
-  }
-
   /**
    * The fixed-order float64 sum shared by all implementations: eight running sums over the
    * elements {@code i} with {@code i % 8 == lane} of the whole blocks of eight, combined pairwise,

@@ -35,8 +35,8 @@ final class VectorKernels implements Kernels {
   /**
    * Splitting two vectors side by side into their even and odd lanes: each is rearranged by one of
    * these (lane {@code i} takes lane {@code 2i mod FL}, or {@code 2i+1 mod FL}) and the second
-   * supplies the upper half ({@code indexInRange(-FL/2, FL/2)}: lanes {@code i >= FL/2}). (JDK 17 compiles the one-vector rearrange to a single permute, but
-   * not the two-vector form.)
+   * supplies the upper half ({@code indexInRange(-FL/2, FL/2)}: lanes {@code i >= FL/2}). (JDK 17
+   * compiles the one-vector rearrange to a single permute, but not the two-vector form.)
    */
   private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i % FL);
   private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(FLOATS, i -> (2 * i + 1) % FL);
@@ -278,23 +278,14 @@ final class VectorKernels implements Kernels {
     return next.compare(VectorOperators.GT, best).or(nextIsNan.andNot(bestIsNan));
   }
 
-  // sum, exp and addRows stay scalar here: their vector forms need floats in half a vector (to widen
-  // to one vector of doubles), and a second FloatVector shape in the JVM costs every other kernel:
-  // the JIT no longer knows the exact vector class in the Vector API's shared code and boxes vectors
-  // (measured: conv2d forward+backward 4x slower). One shape per element type.
+  // sum, exp and addRows stay scalar (exp and addRows are the interface's loops): their vector forms
+  // need floats in half a vector (to widen to one vector of doubles), and a second FloatVector shape
+  // in the JVM costs every other kernel: the JIT no longer knows the exact vector class in the Vector
+  // API's shared code and boxes vectors (measured: conv2d forward+backward 4x slower). One shape per
+  // element type.
 
   @Override
   public double sum(int n, float[] x, int offset) {
     return ScalarKernels.sumFixedOrder(n, x, offset);
-  }
-
-  @Override
-  public void exp(int n, float[] x, int xOff, float[] out, int outOff) {
-    ScalarKernels.expFloats(n, x, xOff, out, outOff);
-  }
-
-  @Override
-  public void addRows(int rows, int n, float[] x, int offset, int stride, double[] acc, int accOffset) {
-    ScalarKernels.addRowsScalar(rows, n, x, offset, stride, acc, accOffset);
   }
 }
