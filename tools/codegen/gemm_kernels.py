@@ -73,6 +73,7 @@ def source(el):
 package dev.wengert.core.kernels;
 
 import dev.wengert.core.kernels.ScratchBuffers.Buffer;
+import java.util.Arrays;
 import jdk.incubator.vector.{t["vec"]};
 import jdk.incubator.vector.VectorSpecies;
 
@@ -100,8 +101,12 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
       : new int[][] {{{narrow}}};
   /** Index of the first narrow tile in {{@link #micro}}'s dispatch. */
   private static final int NARROW = {len(WIDE_TILES)};
-  /** Depth of a slice of {{@code K}}: a sliver of packed {{@code B}} ({{@code KC x NR}}) stays in L1. */
-  static final int KC = 256;
+  /**
+   * Depth of a slice of {{@code K}}: a sliver of packed {{@code B}} ({{@code KC x NR}}) stays near
+   * L1. Deep enough for a 3x3 convolution over 32 channels plus its bias row (289) in one slice,
+   * whose tiles then go from registers straight to {{@code C}} (measured 10% faster than 256).
+   */
+  static final int KC = 384;
   /** Rows of a packed block of {{@code A}} (in L2): a multiple of every tile's rows. */
   static final int MC = 192;
   /** Columns of a packed block of {{@code B}} (in L2), rounded down to whole slivers. */
@@ -117,6 +122,8 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
   private final {el}[] b;
   private final int bOff;
   private final int ldb;
+  /** When set, row {{@code p}} of {{@code B}} starts at {{@code b[bRuns[p]]}} (and {{@code bOff}}, {{@code ldb}} are unused). */
+  private final int[] bRuns;
   private final {el} beta;
   private final {el}[] c;
   private final int cOff;
@@ -124,7 +131,7 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
 
   private {t["cls"]}(
       int tile, boolean transA, boolean transB, int m, int n, int k, {el} alpha,
-      {el}[] a, int aOff, int lda, {el}[] b, int bOff, int ldb,
+      {el}[] a, int aOff, int lda, {el}[] b, int bOff, int ldb, int[] bRuns,
       {el} beta, {el}[] c, int cOff, int ldc) {{
     super(m, n, k, TILES[tile][0], TILES[tile][1] * L, KC, MC, NC / (TILES[tile][1] * L) * (TILES[tile][1] * L));
     this.tile = tile;
@@ -137,6 +144,7 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
     this.b = b;
     this.bOff = bOff;
     this.ldb = ldb;
+    this.bRuns = bRuns;
     this.beta = beta;
     this.c = c;
     this.cOff = cOff;
@@ -148,7 +156,15 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
       boolean transA, boolean transB, int m, int n, int k, {el} alpha,
       {el}[] a, int aOff, int lda, {el}[] b, int bOff, int ldb,
       {el} beta, {el}[] c, int cOff, int ldc) {{
-    return new {t["cls"]}(tileFor(m, n), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    return new {t["cls"]}(
+        tileFor(m, n), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+  }}
+
+  /** The product {{@code C = A * B}} where row {{@code p}} of {{@code B}} is the run {{@code b[bRuns[p] .. +n)}}. */
+  static {t["cls"]} ofRuns(
+      int m, int n, int k, {el}[] a, int aOff, int lda, {el}[] b, int[] bRuns, {el}[] c, int cOff, int ldc) {{
+    return new {t["cls"]}(
+        tileFor(m, n), false, false, m, n, k, {t["one"]}, a, aOff, lda, b, 0, 0, bRuns, {t["zero"]}, c, cOff, ldc);
   }}
 
   /**
@@ -186,7 +202,26 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
 
   @Override
   void packB({el}[] dst, int dstOff, int p0, int depth, int j0, int cols) {{
-    GemmPacking.packB(b, bOff, ldb, transB, p0, depth, j0, cols, nr, dst, dstOff);
+    if (transB) {{
+      GemmPacking.packB(b, bOff, ldb, true, p0, depth, j0, cols, nr, dst, dstOff);
+      return;
+    }}
+    // B is stored k x n (or as runs): whole slivers move as vectors (a call to arraycopy costs
+    // more than the few vector moves of one sliver row), a partial last sliver is zero-padded.
+    int full = cols / nr * nr;
+    for (int p = 0; p < depth; p++) {{
+      int src = (bRuns == null ? bOff + (p0 + p) * ldb : bRuns[p0 + p]) + j0;
+      int d = dstOff + p * nr;
+      for (int c0 = 0; c0 < full; c0 += nr, d += nr * depth) {{
+        for (int v = 0; v < nr; v += L) {{
+          {t["vec"]}.fromArray(S, b, src + c0 + v).intoArray(dst, d + v);
+        }}
+      }}
+      if (full < cols) {{
+        System.arraycopy(b, src + full, dst, d, cols - full);
+        Arrays.fill(dst, d + cols - full, d + nr, {t["zero"]});
+      }}
+    }}
   }}
 
   @Override

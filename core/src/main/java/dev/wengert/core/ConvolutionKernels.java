@@ -124,6 +124,8 @@ final class ConvolutionKernels {
     final int bandRows;
     /** Whether the weight gradient is computed transposed, {@code [K][M/G]} (see {@link #transposedWeightGradient}). */
     final boolean transposedGradient;
+    /** Whether the forward unrolls whole staged rows (see {@link #wideForward}). */
+    final boolean wideForward;
 
     Plan(int[] inputShape, int outChannels, int kernelH, int kernelW, int outH, int outW, Conv2dGeometry geo) {
       batch = inputShape[0];
@@ -167,6 +169,20 @@ final class ConvolutionKernels {
           ? outH
           : (int) Math.max(1, Math.min(outH, COLUMN_CAP / Math.max(1L, (long) (depth + 1) * rowLength())));
       transposedGradient = transposedWeightGradient(depth, groupOutChannels, outPlane);
+      wideForward = !direct && wideForward(depth, groupOutChannels, outH, outW, phaseWidth);
+    }
+
+    /**
+     * The forward can unroll whole staged rows, as the input gradient does: each kernel tap's
+     * column row is then one copy of {@code Ho·phaseWidth} elements instead of {@code Ho} copies of
+     * {@code Wo}, the GEMM computes {@code phaseWidth − Wo} extra columns per output row (discarded:
+     * a column of the product depends only on its own column of the unrolled matrix), and the
+     * output rows are then copied out of the wide product. Worth it when the short copies it saves
+     * ({@code depth·Ho}) outnumber the row copies it adds ({@code (M/G)·Ho}) and the rows are not
+     * mostly padding.
+     */
+    private static boolean wideForward(int depth, int outChannels, int outH, int outW, int phaseWidth) {
+      return depth > outChannels && outH > 1 && 4L * phaseWidth <= 5L * outW;
     }
 
     /**
@@ -229,7 +245,8 @@ final class ConvolutionKernels {
     WEIGHTS,
     COLUMNS,
     STAGED,
-    WIDE_GRADIENT,
+    /** Rows widened to staged rows: the forward's wide product, or the input gradient's widened {@code gy}. */
+    WIDE,
     PARTIALS
   }
 
@@ -243,6 +260,9 @@ final class ConvolutionKernels {
 
     /** The calling thread's buffer {@code slot}, at least {@code size} long. */
     abstract T buffer(Slot slot, int size);
+
+    /** {@code C = A·B} where row {@code p} of {@code B} is the run of {@code b} from {@code bRuns[p]}. */
+    abstract void gemmRuns(int m, int n, int k, T a, int aOff, int lda, T b, int[] bRuns, T c, int cOff, int ldc);
 
     /** {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}. */
     abstract void gemm(
@@ -307,9 +327,18 @@ final class ConvolutionKernels {
       int depth = biasInGemm ? p.depth + 1 : p.depth;
       T w = biasInGemm ? weightsWithBias(p, data(wt), wt.offset, bias, bt.offset) : data(wt);
       int wBase = biasInGemm ? 0 : wt.offset;
+      boolean staged = p.staged || p.wideForward;
+      // The wide forward's bias row is a run of ones kept after the staged block.
+      int onesAt = p.stagedSize();
+      int wideLength = p.bandRows * p.phaseWidth;
       forSamples(p.batch, (from, to) -> {
-        T col = buffer(Slot.COLUMNS, p.columnsSize());
-        T xs = buffer(Slot.STAGED, p.staged ? p.stagedSize() : 0);
+        T col = buffer(Slot.COLUMNS, p.wideForward ? 0 : p.columnsSize());
+        T xs = buffer(Slot.STAGED, staged ? onesAt + wideLength : 0);
+        T yw = buffer(Slot.WIDE, p.wideForward ? p.groupOutChannels * wideLength : 0);
+        int[] runs = p.wideForward ? Scratch.get().runs(depth) : null;
+        if (p.wideForward && biasInGemm) {
+          fill(xs, onesAt, onesAt + wideLength, 1);
+        }
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int xOff = xt.offset + p.inputOffset(n, g * p.groupChannels);
@@ -324,22 +353,58 @@ final class ConvolutionKernels {
                   bias != null, y, yOff, p.outPlane);
               continue;
             }
-            if (p.staged) {
+            if (staged) {
               stage(p, x, xOff, xs, bordered);
             }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
-              int len = (i1 - i0) * p.outW;
-              im2col(p, p.sourceLayout, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
-              if (biasInGemm) {
-                fill(col, p.depth * len, depth * len, 1);
+              if (p.wideForward) {
+                int len = (i1 - i0) * p.phaseWidth;
+                wideRuns(p, i0, runs);
+                if (biasInGemm) {
+                  runs[p.depth] = onesAt;
+                }
+                gemmRuns(p.groupOutChannels, len, depth, w, wOff, depth, xs, runs, yw, 0, len);
+                narrow(p, yw, i0, i1, y, yOff);
+              } else {
+                int len = (i1 - i0) * p.outW;
+                im2col(p, p.sourceLayout, p.staged ? xs : x, p.staged ? 0 : xOff, i0, i1, col);
+                if (biasInGemm) {
+                  fill(col, p.depth * len, depth * len, 1);
+                }
+                gemm(false, false, p.groupOutChannels, len, depth, w, wOff, depth, col, 0, len, false, y,
+                    yOff + i0 * p.outW, p.outPlane);
               }
-              gemm(false, false, p.groupOutChannels, len, depth, w, wOff, depth, col, 0, len, false, y,
-                  yOff + i0 * p.outW, p.outPlane);
             }
           }
         }
       });
+    }
+
+    /**
+     * Where each row of the wide column matrix of output rows from {@code i0} starts in the staged
+     * channel block: row {@code (c, tap)} is the run of whole staged rows that the tap sees. The
+     * runs reach past the last output row's pixels into the next staged row (or the staged
+     * buffer's slack row), which only the discarded columns read.
+     */
+    private static void wideRuns(Plan p, int i0, int[] runs) {
+      Layout l = p.stagedLayout;
+      int taps = p.kernelH * p.kernelW;
+      for (int c = 0, d = 0; c < p.groupChannels; c++) {
+        for (int t = 0; t < taps; t++, d++) {
+          runs[d] = c * l.plane() + l.tap()[t] + i0 * p.phaseWidth;
+        }
+      }
+    }
+
+    /** Output rows {@code [i0, i1)} of each output channel of a group, out of the wide product {@code yw}. */
+    private void narrow(Plan p, T yw, int i0, int i1, T y, int yOff) {
+      int s = 0;
+      for (int m = 0; m < p.groupOutChannels; m++) {
+        for (int i = i0, d = yOff + m * p.outPlane + i0 * p.outW; i < i1; i++, s += p.phaseWidth, d += p.outW) {
+          System.arraycopy(yw, s, y, d, p.outW);
+        }
+      }
     }
 
     /** {@code [W | b]}: each output channel's weights followed by its bias, in the caller's buffer. */
@@ -366,7 +431,7 @@ final class ConvolutionKernels {
       forSamples(p.batch, (from, to) -> {
         T col = buffer(Slot.COLUMNS, p.columnsSize());
         T dxs = buffer(Slot.STAGED, p.stagedSize());
-        T gyw = buffer(Slot.WIDE_GRADIENT, wide ? p.groupOutChannels * p.bandRows * p.phaseWidth : 0);
+        T gyw = buffer(Slot.WIDE, wide ? p.groupOutChannels * p.bandRows * p.phaseWidth : 0);
         for (int n = from; n < to; n++) {
           for (int g = 0; g < p.groups; g++) {
             int dxOff = p.inputOffset(n, g * p.groupChannels);
@@ -510,6 +575,11 @@ final class ConvolutionKernels {
       }
       Kernels.get()
           .sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, accumulate ? 1f : 0f, c, cOff, ldc);
+    }
+
+    @Override
+    void gemmRuns(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
+      Kernels.get().sgemmRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
     }
 
     @Override
@@ -708,6 +778,12 @@ final class ConvolutionKernels {
     }
 
     @Override
+    void gemmRuns(
+        int m, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff, int ldc) {
+      Kernels.get().dgemmRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
+    }
+
+    @Override
     void stage(Plan p, double[] x, int xOff, double[] xs, boolean bordered) {
       int sh = p.strideH;
       int sw = p.strideW;
@@ -876,6 +952,15 @@ final class ConvolutionKernels {
 
     final float[][] floats = new float[Slot.values().length][0];
     final double[][] doubles = new double[Slot.values().length][0];
+    private int[] runs = new int[0];
+
+    /** The run offsets of a wide column matrix, at least {@code size} long. */
+    int[] runs(int size) {
+      if (runs.length < size) {
+        runs = new int[size];
+      }
+      return runs;
+    }
 
     static Scratch get() {
       return LOCAL.get();

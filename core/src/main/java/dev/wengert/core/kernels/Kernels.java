@@ -65,6 +65,19 @@ public interface Kernels {
       int cOffset,
       int ldc);
 
+  /**
+   * {@code C = A · B} in float32 ({@code A} is {@code m x k} with leading dimension {@code lda},
+   * {@code C} is {@code m x n}), where row {@code p} of the {@code k x n} matrix {@code B} is the
+   * run {@code b[bRuns[p] .. bRuns[p] + n)}. A convolution's unrolled input is such a matrix: each
+   * kernel tap reads a shifted run of the padded image, so the product needs no unrolled copy.
+   * Threads and results as {@link #sgemm} of the same matrix.
+   */
+  void sgemmRuns(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int[] bRuns, float[] c, int cOffset, int ldc);
+
+  /** {@link #sgemmRuns} in float64. */
+  void dgemmRuns(
+      int m, int n, int k, double[] a, int aOffset, int lda, double[] b, int[] bRuns, double[] c, int cOffset, int ldc);
+
   /** {@code y[i] += alpha * x[i]} for {@code i < n}. */
   void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
 

@@ -1,6 +1,7 @@
 package dev.wengert.core.kernels;
 
 import dev.wengert.core.Parallel;
+import java.util.Arrays;
 
 /**
  * The plain-Java kernels: used when the Vector API is unavailable or {@code
@@ -150,6 +151,45 @@ final class ScalarKernels implements Kernels {
     }
   }
 
+  @Override
+  public void sgemmRuns(
+      int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
+    checkGemm(m, n, k);
+    Parallel.forRange(m, rowGrain(n, k), (i0, i1) -> sgemmRuns(i0, i1, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc));
+  }
+
+  /** Rows {@code [i0, i1)} of {@link #sgemmRuns} on the calling thread. */
+  static void sgemmRuns(
+      int i0, int i1, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
+    for (int i = i0; i < i1; i++) {
+      int ci = cOff + i * ldc;
+      Arrays.fill(c, ci, ci + n, 0f);
+      for (int p = 0; p < k; p++) {
+        axpyRow(n, a[aOff + i * lda + p], b, bRuns[p], c, ci);
+      }
+    }
+  }
+
+  @Override
+  public void dgemmRuns(
+      int m, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff, int ldc) {
+    checkGemm(m, n, k);
+    Parallel.forRange(m, rowGrain(n, k), (i0, i1) -> dgemmRuns(i0, i1, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc));
+  }
+
+  /** Rows {@code [i0, i1)} of {@link #dgemmRuns} on the calling thread. */
+  static void dgemmRuns(
+      int i0, int i1, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff,
+      int ldc) {
+    for (int i = i0; i < i1; i++) {
+      int ci = cOff + i * ldc;
+      Arrays.fill(c, ci, ci + n, 0d);
+      for (int p = 0; p < k; p++) {
+        axpyRow(n, a[aOff + i * lda + p], b, bRuns[p], c, ci);
+      }
+    }
+  }
+
   /** {@code y[yi + j] += a * x[xi + j]} for {@code j < n}. */
   private static void axpyRow(int n, float a, float[] x, int xi, float[] y, int yi) {
     for (int j = 0; j < n; j++) {
@@ -189,7 +229,7 @@ final class ScalarKernels implements Kernels {
 
   private static void scaleRow(int n, float beta, float[] c, int off) {
     if (beta == 0f) {
-      java.util.Arrays.fill(c, off, off + n, 0f);
+      Arrays.fill(c, off, off + n, 0f);
     } else if (beta != 1f) {
       for (int j = 0; j < n; j++) {
         c[off + j] *= beta;
@@ -199,7 +239,7 @@ final class ScalarKernels implements Kernels {
 
   private static void scaleRow(int n, double beta, double[] c, int off) {
     if (beta == 0d) {
-      java.util.Arrays.fill(c, off, off + n, 0d);
+      Arrays.fill(c, off, off + n, 0d);
     } else if (beta != 1d) {
       for (int j = 0; j < n; j++) {
         c[off + j] *= beta;

@@ -95,6 +95,28 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void sgemmRuns(
+      int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
+    ScalarKernels.checkGemm(m, n, k);
+    if ((long) m * n * k < SMALL_GEMM) {
+      ScalarKernels.sgemmRuns(0, m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
+    } else {
+      VectorSgemm.ofRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc).run();
+    }
+  }
+
+  @Override
+  public void dgemmRuns(
+      int m, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff, int ldc) {
+    ScalarKernels.checkGemm(m, n, k);
+    if ((long) m * n * k < SMALL_GEMM) {
+      ScalarKernels.dgemmRuns(0, m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
+    } else {
+      VectorDgemm.ofRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc).run();
+    }
+  }
+
+  @Override
   public void dgemm(
       boolean transA, boolean transB, int m, int n, int k, double alpha,
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb,

@@ -96,6 +96,54 @@ class GemmTest {
     op.check(alpha, beta, i -> c[i], 1e-13);
   }
 
+  static Stream<Arguments> runShapes() {
+    return shapes().stream().map(s -> Arguments.of(s[0], s[1], s[2]));
+  }
+
+  /**
+   * {@link Kernels#sgemmRuns} and {@link Kernels#dgemmRuns} give the same bits as {@code sgemm} and
+   * {@code dgemm} of the explicit matrix, with overlapping runs at arbitrary offsets (as the taps
+   * of a convolution read its padded image).
+   */
+  @ParameterizedTest(name = "gemmRuns m={0} n={1} k={2}")
+  @MethodSource("runShapes")
+  void gemmRunsEqualsGemmOfTheExplicitMatrix(int m, int n, int k) {
+    SplittableRandom random = new SplittableRandom(m * 131L + n * 17L + k);
+    double[] source = random.doubles(n + 3L * k + 5, -1, 1).toArray();
+    float[] sourceF = new float[source.length];
+    int[] runs = new int[k];
+    double[] b = new double[k * n];
+    float[] bF = new float[k * n];
+    for (int p = 0; p < k; p++) {
+      runs[p] = random.nextInt(source.length - n + 1);
+      System.arraycopy(source, runs[p], b, p * n, n);
+    }
+    for (int i = 0; i < source.length; i++) {
+      sourceF[i] = (float) source[i];
+    }
+    for (int i = 0; i < b.length; i++) {
+      bF[i] = (float) b[i];
+    }
+    int lda = k + 2;
+    double[] a = random.doubles((long) m * lda, -1, 1).toArray();
+    float[] aF = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      aF[i] = (float) a[i];
+    }
+    float[] expectedF = new float[m * n];
+    float[] actualF = new float[m * n];
+    Arrays.fill(actualF, Float.NaN); // must not be read
+    KERNELS.sgemm(false, false, m, n, k, 1f, aF, 0, lda, bF, 0, n, 0f, expectedF, 0, n);
+    KERNELS.sgemmRuns(m, n, k, aF, 0, lda, sourceF, runs, actualF, 0, n);
+    assertArrayEquals(expectedF, actualF);
+    double[] expected = new double[m * n];
+    double[] actual = new double[m * n];
+    Arrays.fill(actual, Double.NaN);
+    KERNELS.dgemm(false, false, m, n, k, 1, a, 0, lda, b, 0, n, 0, expected, 0, n);
+    KERNELS.dgemmRuns(m, n, k, a, 0, lda, source, runs, actual, 0, n);
+    assertArrayEquals(expected, actual);
+  }
+
   @Test
   void sameBitsForOneAndTwoThreads() {
     // Big enough to be split between two threads: by columns, by rows, and a convolution shape.
