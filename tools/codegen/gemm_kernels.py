@@ -119,11 +119,13 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
   private final {el}[] a;
   private final int aOff;
   private final int lda;
+  /** When set, stored row {{@code r}} of {{@code A}} starts at {{@code a[aRows[r]]}} ({{@code aOff}}, {{@code lda}} unused). */
+  private final int[] aRows;
   private final {el}[] b;
   private final int bOff;
   private final int ldb;
-  /** When set, row {{@code p}} of {{@code B}} starts at {{@code b[bRuns[p]]}} (and {{@code bOff}}, {{@code ldb}} are unused). */
-  private final int[] bRuns;
+  /** When set, stored row {{@code r}} of {{@code B}} starts at {{@code b[bRows[r]]}} ({{@code bOff}}, {{@code ldb}} unused). */
+  private final int[] bRows;
   private final {el} beta;
   private final {el}[] c;
   private final int cOff;
@@ -131,7 +133,7 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
 
   private {t["cls"]}(
       int tile, boolean transA, boolean transB, int m, int n, int k, {el} alpha,
-      {el}[] a, int aOff, int lda, {el}[] b, int bOff, int ldb, int[] bRuns,
+      {el}[] a, int aOff, int lda, int[] aRows, {el}[] b, int bOff, int ldb, int[] bRows,
       {el} beta, {el}[] c, int cOff, int ldc) {{
     super(m, n, k, TILES[tile][0], TILES[tile][1] * L, KC, MC, NC / (TILES[tile][1] * L) * (TILES[tile][1] * L));
     this.tile = tile;
@@ -141,10 +143,11 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
     this.a = a;
     this.aOff = aOff;
     this.lda = lda;
+    this.aRows = aRows;
     this.b = b;
     this.bOff = bOff;
     this.ldb = ldb;
-    this.bRuns = bRuns;
+    this.bRows = bRows;
     this.beta = beta;
     this.c = c;
     this.cOff = cOff;
@@ -157,14 +160,15 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
       {el}[] a, int aOff, int lda, {el}[] b, int bOff, int ldb,
       {el} beta, {el}[] c, int cOff, int ldc) {{
     return new {t["cls"]}(
-        tileFor(m, n), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+        tileFor(m, n), transA, transB, m, n, k, alpha, a, aOff, lda, null, b, bOff, ldb, null, beta, c, cOff, ldc);
   }}
 
-  /** The product {{@code C = A * B}} where row {{@code p}} of {{@code B}} is the run {{@code b[bRuns[p] .. +n)}}. */
+  /** The product {{@code C = op(A) * op(B) + beta * C}} of operands given by the starts of their stored rows. */
   static {t["cls"]} ofRuns(
-      int m, int n, int k, {el}[] a, int aOff, int lda, {el}[] b, int[] bRuns, {el}[] c, int cOff, int ldc) {{
+      boolean transA, boolean transB, int m, int n, int k, {el}[] a, int[] aRows, {el}[] b, int[] bRows,
+      {el} beta, {el}[] c, int cOff, int ldc) {{
     return new {t["cls"]}(
-        tileFor(m, n), false, false, m, n, k, {t["one"]}, a, aOff, lda, b, 0, 0, bRuns, {t["zero"]}, c, cOff, ldc);
+        tileFor(m, n), transA, transB, m, n, k, {t["one"]}, a, 0, 0, aRows, b, 0, 0, bRows, beta, c, cOff, ldc);
   }}
 
   /**
@@ -197,20 +201,20 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
 
   @Override
   void packA({el}[] dst, int dstOff, int i0, int rows, int p0, int depth) {{
-    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, mr, KC, dst, dstOff);
+    GemmPacking.packA(a, aOff, lda, aRows, transA, i0, rows, p0, depth, mr, KC, dst, dstOff);
   }}
 
   @Override
   void packB({el}[] dst, int dstOff, int p0, int depth, int j0, int cols) {{
     if (transB) {{
-      GemmPacking.packB(b, bOff, ldb, true, p0, depth, j0, cols, nr, dst, dstOff);
+      GemmPacking.packB(b, bOff, ldb, bRows, true, p0, depth, j0, cols, nr, dst, dstOff);
       return;
     }}
-    // B is stored k x n (or as runs): whole slivers move as vectors (a call to arraycopy costs
+    // B is stored k x n: whole slivers move as vectors (a call to arraycopy costs
     // more than the few vector moves of one sliver row), a partial last sliver is zero-padded.
     int full = cols / nr * nr;
     for (int p = 0; p < depth; p++) {{
-      int src = (bRuns == null ? bOff + (p0 + p) * ldb : bRuns[p0 + p]) + j0;
+      int src = GemmPacking.start(bRows, bOff, ldb, p0 + p) + j0;
       int d = dstOff + p * nr;
       for (int c0 = 0; c0 < full; c0 += nr, d += nr * depth) {{
         for (int v = 0; v < nr; v += L) {{

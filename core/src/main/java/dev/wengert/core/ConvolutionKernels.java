@@ -261,8 +261,13 @@ final class ConvolutionKernels {
     /** The calling thread's buffer {@code slot}, at least {@code size} long. */
     abstract T buffer(Slot slot, int size);
 
-    /** {@code C = A·B} where row {@code p} of {@code B} is the run of {@code b} from {@code bRuns[p]}. */
-    abstract void gemmRuns(int m, int n, int k, T a, int aOff, int lda, T b, int[] bRuns, T c, int cOff, int ldc);
+    /**
+     * {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}, with the stored
+     * rows of {@code A} and {@code B} starting at {@code aRows} and {@code bRows}.
+     */
+    abstract void gemmRuns(
+        boolean transA, boolean transB, int m, int n, int k, T a, int[] aRows, T b, int[] bRows, boolean accumulate,
+        T c, int cOff, int ldc);
 
     /** {@code C = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}. */
     abstract void gemm(
@@ -335,7 +340,8 @@ final class ConvolutionKernels {
         T col = buffer(Slot.COLUMNS, p.wideForward ? 0 : p.columnsSize());
         T xs = buffer(Slot.STAGED, staged ? onesAt + wideLength : 0);
         T yw = buffer(Slot.WIDE, p.wideForward ? p.groupOutChannels * wideLength : 0);
-        int[] runs = p.wideForward ? Scratch.get().runs(depth) : null;
+        int[] runs = p.wideForward ? Scratch.get().ints(0, depth) : null;
+        int[] weightRows = p.wideForward ? Scratch.get().ints(1, p.groupOutChannels) : null;
         if (p.wideForward && biasInGemm) {
           fill(xs, onesAt, onesAt + wideLength, 1);
         }
@@ -364,7 +370,8 @@ final class ConvolutionKernels {
                 if (biasInGemm) {
                   runs[p.depth] = onesAt;
                 }
-                gemmRuns(p.groupOutChannels, len, depth, w, wOff, depth, xs, runs, yw, 0, len);
+                rowStarts(wOff, depth, p.groupOutChannels, weightRows);
+                gemmRuns(false, false, p.groupOutChannels, len, depth, w, weightRows, xs, runs, false, yw, 0, len);
                 narrow(p, yw, i0, i1, y, yOff);
               } else {
                 int len = (i1 - i0) * p.outW;
@@ -387,13 +394,20 @@ final class ConvolutionKernels {
      * runs reach past the last output row's pixels into the next staged row (or the staged
      * buffer's slack row), which only the discarded columns read.
      */
-    private static void wideRuns(Plan p, int i0, int[] runs) {
+    static void wideRuns(Plan p, int i0, int[] runs) {
       Layout l = p.stagedLayout;
       int taps = p.kernelH * p.kernelW;
       for (int c = 0, d = 0; c < p.groupChannels; c++) {
         for (int t = 0; t < taps; t++, d++) {
           runs[d] = c * l.plane() + l.tap()[t] + i0 * p.phaseWidth;
         }
+      }
+    }
+
+    /** {@code rows[r] = offset + r·ld} for {@code r < count}: the row starts of a plain row-major matrix. */
+    static void rowStarts(int offset, int ld, int count, int[] rows) {
+      for (int r = 0; r < count; r++) {
+        rows[r] = offset + r * ld;
       }
     }
 
@@ -465,6 +479,19 @@ final class ConvolutionKernels {
     }
 
     final void adjointWeight(Plan p, Tensor xt, Tensor gyt, Tensor dwt) {
+      // Wide rows add products of the zero-padded gy columns with pixels no window reads; exact
+      // unless such a pixel is infinite or NaN, which shows as a non-finite gradient: then redo.
+      if (p.wideForward) {
+        adjointWeight(p, xt, gyt, dwt, true);
+        if (allFinite(data(dwt), 0, p.outChannels * p.depth)) {
+          return;
+        }
+      }
+      adjointWeight(p, xt, gyt, dwt, false);
+    }
+
+    /** The weight gradient, with wide rows read as runs of the staged input or with short unrolled rows. */
+    private void adjointWeight(Plan p, Tensor xt, Tensor gyt, Tensor dwt, boolean wide) {
       T x = data(xt);
       T gy = data(gyt);
       int size = p.outChannels * p.depth;
@@ -480,8 +507,21 @@ final class ConvolutionKernels {
         int start = first;
         int count = Math.min(round, blocks - first);
         Parallel.RangeBody body = (from, to) -> {
+          T xs = buffer(Slot.STAGED, p.staged || wide ? p.stagedSize() : 0);
+          if (wide) {
+            // The slack row after the staged block: the last runs reach into it.
+            fill(xs, p.groupChannels * p.stagedLayout.plane(), p.stagedSize(), 0);
+            T gyw = buffer(Slot.WIDE, p.groupOutChannels * p.bandRows * p.phaseWidth);
+            int[] runs = Scratch.get().ints(0, p.depth);
+            int[] gyRows = Scratch.get().ints(1, p.groupOutChannels);
+            for (int b = from; b < to; b++) {
+              int n0 = (start + b) * WEIGHT_BLOCK;
+              wideBlockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), xs, gyw,
+                  runs, gyRows, b > from, partials, b * size);
+            }
+            return;
+          }
           T col = buffer(Slot.COLUMNS, p.columnsSize());
-          T xs = buffer(Slot.STAGED, p.staged ? p.stagedSize() : 0);
           for (int b = from; b < to; b++) {
             int n0 = (start + b) * WEIGHT_BLOCK;
             blockGradient(p, xt.offset, x, gyt.offset, gy, n0, Math.min(p.batch, n0 + WEIGHT_BLOCK), col, xs,
@@ -504,6 +544,37 @@ final class ConvolutionKernels {
         }
       } else {
         System.arraycopy(partials, total, data(dwt), 0, size);
+      }
+    }
+
+    /**
+     * {@link #blockGradient} over wide rows: {@code gy} zero-padded to staged rows ({@code gyw}) times
+     * the wide column matrix read as runs of the staged input, with no unrolled copy.
+     */
+    private void wideBlockGradient(
+        Plan p, int xBase, T x, int gyBase, T gy, int n0, int n1, T xs, T gyw, int[] runs, int[] gyRows,
+        boolean bordered, T out, int outOff) {
+      for (int n = n0; n < n1; n++) {
+        for (int g = 0; g < p.groups; g++) {
+          int dwOff = outOff + g * p.groupOutChannels * p.depth;
+          int gyOff = gyBase + p.outputOffset(n, g * p.groupOutChannels);
+          stage(p, x, xBase + p.inputOffset(n, g * p.groupChannels), xs, bordered || n > n0 || g > 0);
+          for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
+            int i1 = Math.min(p.outH, i0 + p.bandRows);
+            int len = (i1 - i0) * p.phaseWidth;
+            boolean accumulate = n > n0 || i0 > 0;
+            widen(p, gy, gyOff + i0 * p.outW, i1 - i0, gyw);
+            wideRuns(p, i0, runs);
+            rowStarts(0, len, p.groupOutChannels, gyRows);
+            if (p.transposedGradient) {
+              gemmRuns(false, true, p.depth, p.groupOutChannels, len, xs, runs, gyw, gyRows, accumulate, out, dwOff,
+                  p.groupOutChannels);
+            } else {
+              gemmRuns(false, true, p.groupOutChannels, p.depth, len, gyw, gyRows, xs, runs, accumulate, out, dwOff,
+                  p.depth);
+            }
+          }
+        }
       }
     }
 
@@ -578,8 +649,10 @@ final class ConvolutionKernels {
     }
 
     @Override
-    void gemmRuns(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
-      Kernels.get().sgemmRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
+    void gemmRuns(
+        boolean transA, boolean transB, int m, int n, int k, float[] a, int[] aRows, float[] b, int[] bRows,
+        boolean accumulate, float[] c, int cOff, int ldc) {
+      Kernels.get().sgemmRuns(transA, transB, m, n, k, a, aRows, b, bRows, accumulate ? 1f : 0f, c, cOff, ldc);
     }
 
     @Override
@@ -779,8 +852,9 @@ final class ConvolutionKernels {
 
     @Override
     void gemmRuns(
-        int m, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff, int ldc) {
-      Kernels.get().dgemmRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
+        boolean transA, boolean transB, int m, int n, int k, double[] a, int[] aRows, double[] b, int[] bRows,
+        boolean accumulate, double[] c, int cOff, int ldc) {
+      Kernels.get().dgemmRuns(transA, transB, m, n, k, a, aRows, b, bRows, accumulate ? 1d : 0d, c, cOff, ldc);
     }
 
     @Override
@@ -952,14 +1026,14 @@ final class ConvolutionKernels {
 
     final float[][] floats = new float[Slot.values().length][0];
     final double[][] doubles = new double[Slot.values().length][0];
-    private int[] runs = new int[0];
+    private final int[][] ints = new int[2][0];
 
-    /** The run offsets of a wide column matrix, at least {@code size} long. */
-    int[] runs(int size) {
-      if (runs.length < size) {
-        runs = new int[size];
+    /** Row-start buffer {@code which} (0 or 1), at least {@code size} long. */
+    int[] ints(int which, int size) {
+      if (ints[which].length < size) {
+        ints[which] = new int[size];
       }
-      return runs;
+      return ints[which];
     }
 
     static Scratch get() {

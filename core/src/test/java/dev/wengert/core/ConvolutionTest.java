@@ -178,6 +178,30 @@ class ConvolutionTest {
     }
   }
 
+  /**
+   * An infinite pixel that no window reads (the last column, beyond the last stride-2 window) leaves
+   * the weight gradient finite, although the whole-row paths multiply it by a zero-padded gradient
+   * column; a NaN pixel that windows do read spreads exactly as in the direct loops.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DType.class)
+  void nonFiniteInputsGiveTheSameWeightGradient(DType dtype) {
+    Case c = new Case(3, 3, 7, 12, 2, 3, 3, new Conv2dGeometry(2, 2, 0, 0, 0, 0, 1, 1, 1));
+    Tensor[] in = operands(c, dtype, 7);
+    Tensor x = in[0].contiguous();
+    x.set(Double.POSITIVE_INFINITY, 1, 2, 3, 11);
+    Tensor gw = Convolution.conv2dAdjointWeight(x, in[3], c.kh, c.kw, c.geo);
+    Tensor gwRef = Tensor.zeros(dtype, c.m, c.c, c.kh, c.kw);
+    ConvolutionReference.adjointWeight(x, in[3].contiguous(), gwRef, c.geo);
+    assertTrue(Arrays.stream(gwRef.toDoubleArray()).allMatch(Double::isFinite));
+    assertSameNonFinite("adjoint weight, unread infinity", gwRef, gw);
+    x.set(Double.NaN, 2, 0, 2, 4);
+    gw = Convolution.conv2dAdjointWeight(x, in[3], c.kh, c.kw, c.geo);
+    gwRef = Tensor.zeros(dtype, c.m, c.c, c.kh, c.kw);
+    ConvolutionReference.adjointWeight(x, in[3].contiguous(), gwRef, c.geo);
+    assertSameNonFinite("adjoint weight, read NaN", gwRef, gw);
+  }
+
   /** NaN and infinities at the same places; the finite elements close. */
   private static void assertSameNonFinite(String what, Tensor expected, Tensor actual) {
     double[] e = expected.toDoubleArray();

@@ -66,17 +66,22 @@ public interface Kernels {
       int ldc);
 
   /**
-   * {@code C = A · B} in float32 ({@code A} is {@code m x k} with leading dimension {@code lda},
-   * {@code C} is {@code m x n}), where row {@code p} of the {@code k x n} matrix {@code B} is the
-   * run {@code b[bRuns[p] .. bRuns[p] + n)}. A convolution's unrolled input is such a matrix: each
-   * kernel tap reads a shifted run of the padded image, so the product needs no unrolled copy.
-   * Threads and results as {@link #sgemm} of the same matrix.
+   * {@code C = op(A)·op(B) + beta·C} in float32 ({@code beta} 0 or 1; with 0, {@code C} is not
+   * read), with the operands given by the starts of their stored rows: stored row {@code r} of
+   * {@code A} ({@code m x k}, or {@code k x m} when {@code transA}) is the run from {@code
+   * a[aRows[r]]}, and likewise for {@code B} ({@code k x n}, or {@code n x k} when {@code transB}).
+   * A convolution's unrolled input is such a matrix: each kernel tap reads a shifted run of the
+   * padded image, so the product needs no unrolled copy. Threads and results as {@link #sgemm} of
+   * the same matrices.
    */
-  void sgemmRuns(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int[] bRuns, float[] c, int cOffset, int ldc);
+  void sgemmRuns(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int[] aRows, float[] b, int[] bRows, float beta, float[] c, int cOffset, int ldc);
 
   /** {@link #sgemmRuns} in float64. */
   void dgemmRuns(
-      int m, int n, int k, double[] a, int aOffset, int lda, double[] b, int[] bRuns, double[] c, int cOffset, int ldc);
+      boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int[] aRows, double[] b, int[] bRows, double beta, double[] c, int cOffset, int ldc);
 
   /** {@code y[i] += alpha * x[i]} for {@code i < n}. */
   void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);

@@ -153,39 +153,61 @@ final class ScalarKernels implements Kernels {
 
   @Override
   public void sgemmRuns(
-      int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int[] aRows, float[] b, int[] bRows, float beta, float[] c, int cOff, int ldc) {
     checkGemm(m, n, k);
-    Parallel.forRange(m, rowGrain(n, k), (i0, i1) -> sgemmRuns(i0, i1, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc));
+    Parallel.forRange(
+        m, rowGrain(n, k), (i0, i1) -> sgemmRuns(transA, transB, i0, i1, n, k, a, aRows, b, bRows, beta, c, cOff, ldc));
   }
 
-  /** Rows {@code [i0, i1)} of {@link #sgemmRuns} on the calling thread. */
+  /**
+   * Rows {@code [i0, i1)} of {@link #sgemmRuns} on the calling thread: the same operations in the
+   * same order as {@link #sgemmRows} with {@code alpha = 1}.
+   */
   static void sgemmRuns(
-      int i0, int i1, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
+      boolean transA, boolean transB, int i0, int i1, int n, int k,
+      float[] a, int[] aRows, float[] b, int[] bRows, float beta, float[] c, int cOff, int ldc) {
     for (int i = i0; i < i1; i++) {
       int ci = cOff + i * ldc;
-      Arrays.fill(c, ci, ci + n, 0f);
+      scaleRow(n, beta, c, ci);
       for (int p = 0; p < k; p++) {
-        axpyRow(n, a[aOff + i * lda + p], b, bRuns[p], c, ci);
+        float aip = transA ? a[aRows[p] + i] : a[aRows[i] + p];
+        if (transB) {
+          for (int j = 0; j < n; j++) {
+            c[ci + j] += aip * b[bRows[j] + p];
+          }
+        } else {
+          axpyRow(n, aip, b, bRows[p], c, ci);
+        }
       }
     }
   }
 
   @Override
   public void dgemmRuns(
-      int m, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff, int ldc) {
+      boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int[] aRows, double[] b, int[] bRows, double beta, double[] c, int cOff, int ldc) {
     checkGemm(m, n, k);
-    Parallel.forRange(m, rowGrain(n, k), (i0, i1) -> dgemmRuns(i0, i1, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc));
+    Parallel.forRange(
+        m, rowGrain(n, k), (i0, i1) -> dgemmRuns(transA, transB, i0, i1, n, k, a, aRows, b, bRows, beta, c, cOff, ldc));
   }
 
-  /** Rows {@code [i0, i1)} of {@link #dgemmRuns} on the calling thread. */
+  /** {@link #sgemmRuns(boolean, boolean, int, int, int, int, float[], int[], float[], int[], float, float[], int, int)} in float64. */
   static void dgemmRuns(
-      int i0, int i1, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff,
-      int ldc) {
+      boolean transA, boolean transB, int i0, int i1, int n, int k,
+      double[] a, int[] aRows, double[] b, int[] bRows, double beta, double[] c, int cOff, int ldc) {
     for (int i = i0; i < i1; i++) {
       int ci = cOff + i * ldc;
-      Arrays.fill(c, ci, ci + n, 0d);
+      scaleRow(n, beta, c, ci);
       for (int p = 0; p < k; p++) {
-        axpyRow(n, a[aOff + i * lda + p], b, bRuns[p], c, ci);
+        double aip = transA ? a[aRows[p] + i] : a[aRows[i] + p];
+        if (transB) {
+          for (int j = 0; j < n; j++) {
+            c[ci + j] += aip * b[bRows[j] + p];
+          }
+        } else {
+          axpyRow(n, aip, b, bRows[p], c, ci);
+        }
       }
     }
   }

@@ -48,11 +48,13 @@ final class VectorDgemm extends PackedGemm<double[]> {
   private final double[] a;
   private final int aOff;
   private final int lda;
+  /** When set, stored row {@code r} of {@code A} starts at {@code a[aRows[r]]} ({@code aOff}, {@code lda} unused). */
+  private final int[] aRows;
   private final double[] b;
   private final int bOff;
   private final int ldb;
-  /** When set, row {@code p} of {@code B} starts at {@code b[bRuns[p]]} (and {@code bOff}, {@code ldb} are unused). */
-  private final int[] bRuns;
+  /** When set, stored row {@code r} of {@code B} starts at {@code b[bRows[r]]} ({@code bOff}, {@code ldb} unused). */
+  private final int[] bRows;
   private final double beta;
   private final double[] c;
   private final int cOff;
@@ -60,7 +62,7 @@ final class VectorDgemm extends PackedGemm<double[]> {
 
   private VectorDgemm(
       int tile, boolean transA, boolean transB, int m, int n, int k, double alpha,
-      double[] a, int aOff, int lda, double[] b, int bOff, int ldb, int[] bRuns,
+      double[] a, int aOff, int lda, int[] aRows, double[] b, int bOff, int ldb, int[] bRows,
       double beta, double[] c, int cOff, int ldc) {
     super(m, n, k, TILES[tile][0], TILES[tile][1] * L, KC, MC, NC / (TILES[tile][1] * L) * (TILES[tile][1] * L));
     this.tile = tile;
@@ -70,10 +72,11 @@ final class VectorDgemm extends PackedGemm<double[]> {
     this.a = a;
     this.aOff = aOff;
     this.lda = lda;
+    this.aRows = aRows;
     this.b = b;
     this.bOff = bOff;
     this.ldb = ldb;
-    this.bRuns = bRuns;
+    this.bRows = bRows;
     this.beta = beta;
     this.c = c;
     this.cOff = cOff;
@@ -86,14 +89,15 @@ final class VectorDgemm extends PackedGemm<double[]> {
       double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
       double beta, double[] c, int cOff, int ldc) {
     return new VectorDgemm(
-        tileFor(m, n), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+        tileFor(m, n), transA, transB, m, n, k, alpha, a, aOff, lda, null, b, bOff, ldb, null, beta, c, cOff, ldc);
   }
 
-  /** The product {@code C = A * B} where row {@code p} of {@code B} is the run {@code b[bRuns[p] .. +n)}. */
+  /** The product {@code C = op(A) * op(B) + beta * C} of operands given by the starts of their stored rows. */
   static VectorDgemm ofRuns(
-      int m, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff, int ldc) {
+      boolean transA, boolean transB, int m, int n, int k, double[] a, int[] aRows, double[] b, int[] bRows,
+      double beta, double[] c, int cOff, int ldc) {
     return new VectorDgemm(
-        tileFor(m, n), false, false, m, n, k, 1d, a, aOff, lda, b, 0, 0, bRuns, 0d, c, cOff, ldc);
+        tileFor(m, n), transA, transB, m, n, k, 1d, a, 0, 0, aRows, b, 0, 0, bRows, beta, c, cOff, ldc);
   }
 
   /**
@@ -126,20 +130,20 @@ final class VectorDgemm extends PackedGemm<double[]> {
 
   @Override
   void packA(double[] dst, int dstOff, int i0, int rows, int p0, int depth) {
-    GemmPacking.packA(a, aOff, lda, transA, i0, rows, p0, depth, mr, KC, dst, dstOff);
+    GemmPacking.packA(a, aOff, lda, aRows, transA, i0, rows, p0, depth, mr, KC, dst, dstOff);
   }
 
   @Override
   void packB(double[] dst, int dstOff, int p0, int depth, int j0, int cols) {
     if (transB) {
-      GemmPacking.packB(b, bOff, ldb, true, p0, depth, j0, cols, nr, dst, dstOff);
+      GemmPacking.packB(b, bOff, ldb, bRows, true, p0, depth, j0, cols, nr, dst, dstOff);
       return;
     }
-    // B is stored k x n (or as runs): whole slivers move as vectors (a call to arraycopy costs
+    // B is stored k x n: whole slivers move as vectors (a call to arraycopy costs
     // more than the few vector moves of one sliver row), a partial last sliver is zero-padded.
     int full = cols / nr * nr;
     for (int p = 0; p < depth; p++) {
-      int src = (bRuns == null ? bOff + (p0 + p) * ldb : bRuns[p0 + p]) + j0;
+      int src = GemmPacking.start(bRows, bOff, ldb, p0 + p) + j0;
       int d = dstOff + p * nr;
       for (int c0 = 0; c0 < full; c0 += nr, d += nr * depth) {
         for (int v = 0; v < nr; v += L) {

@@ -96,23 +96,25 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void sgemmRuns(
-      int m, int n, int k, float[] a, int aOff, int lda, float[] b, int[] bRuns, float[] c, int cOff, int ldc) {
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int[] aRows, float[] b, int[] bRows, float beta, float[] c, int cOff, int ldc) {
     ScalarKernels.checkGemm(m, n, k);
-    if ((long) m * n * k < SMALL_GEMM) {
-      ScalarKernels.sgemmRuns(0, m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
+    if ((long) m * n * k < SMALL_GEMM || k == 0) {
+      ScalarKernels.sgemmRuns(transA, transB, 0, m, n, k, a, aRows, b, bRows, beta, c, cOff, ldc);
     } else {
-      VectorSgemm.ofRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc).run();
+      VectorSgemm.ofRuns(transA, transB, m, n, k, a, aRows, b, bRows, beta, c, cOff, ldc).run();
     }
   }
 
   @Override
   public void dgemmRuns(
-      int m, int n, int k, double[] a, int aOff, int lda, double[] b, int[] bRuns, double[] c, int cOff, int ldc) {
+      boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int[] aRows, double[] b, int[] bRows, double beta, double[] c, int cOff, int ldc) {
     ScalarKernels.checkGemm(m, n, k);
-    if ((long) m * n * k < SMALL_GEMM) {
-      ScalarKernels.dgemmRuns(0, m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc);
+    if ((long) m * n * k < SMALL_GEMM || k == 0) {
+      ScalarKernels.dgemmRuns(transA, transB, 0, m, n, k, a, aRows, b, bRows, beta, c, cOff, ldc);
     } else {
-      VectorDgemm.ofRuns(m, n, k, a, aOff, lda, b, bRuns, c, cOff, ldc).run();
+      VectorDgemm.ofRuns(transA, transB, m, n, k, a, aRows, b, bRows, beta, c, cOff, ldc).run();
     }
   }
 

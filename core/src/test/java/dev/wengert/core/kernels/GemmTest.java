@@ -96,52 +96,72 @@ class GemmTest {
     op.check(alpha, beta, i -> c[i], 1e-13);
   }
 
-  static Stream<Arguments> runShapes() {
-    return shapes().stream().map(s -> Arguments.of(s[0], s[1], s[2]));
+  static Stream<Arguments> runCases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (int[] shape : shapes()) {
+      for (int t = 0; t < 4; t++) {
+        cases.add(Arguments.of(shape[0], shape[1], shape[2], (t & 1) != 0, (t & 2) != 0, cases.size() % 2));
+      }
+    }
+    return cases.stream();
   }
 
   /**
    * {@link Kernels#sgemmRuns} and {@link Kernels#dgemmRuns} give the same bits as {@code sgemm} and
-   * {@code dgemm} of the explicit matrix, with overlapping runs at arbitrary offsets (as the taps
-   * of a convolution read its padded image).
+   * {@code dgemm} of the explicit matrices, with each operand's stored rows overlapping runs at
+   * arbitrary offsets of one array (as the taps of a convolution read its padded image).
    */
-  @ParameterizedTest(name = "gemmRuns m={0} n={1} k={2}")
-  @MethodSource("runShapes")
-  void gemmRunsEqualsGemmOfTheExplicitMatrix(int m, int n, int k) {
+  @ParameterizedTest(name = "gemmRuns m={0} n={1} k={2} transA={3} transB={4} beta={5}")
+  @MethodSource("runCases")
+  void gemmRunsEqualsGemmOfTheExplicitMatrices(int m, int n, int k, boolean transA, boolean transB, int beta) {
     SplittableRandom random = new SplittableRandom(m * 131L + n * 17L + k);
-    double[] source = random.doubles(n + 3L * k + 5, -1, 1).toArray();
-    float[] sourceF = new float[source.length];
-    int[] runs = new int[k];
-    double[] b = new double[k * n];
-    float[] bF = new float[k * n];
-    for (int p = 0; p < k; p++) {
-      runs[p] = random.nextInt(source.length - n + 1);
-      System.arraycopy(source, runs[p], b, p * n, n);
+    Runs a = new Runs(random, transA ? k : m, transA ? m : k);
+    Runs b = new Runs(random, transB ? n : k, transB ? k : n);
+    double[] c0 = random.doubles((long) m * n, -1, 1).toArray();
+    float[] expectedF = floats(c0);
+    float[] actualF = floats(c0);
+    if (beta == 0) {
+      Arrays.fill(actualF, Float.NaN); // must not be read
     }
-    for (int i = 0; i < source.length; i++) {
-      sourceF[i] = (float) source[i];
-    }
-    for (int i = 0; i < b.length; i++) {
-      bF[i] = (float) b[i];
-    }
-    int lda = k + 2;
-    double[] a = random.doubles((long) m * lda, -1, 1).toArray();
-    float[] aF = new float[a.length];
-    for (int i = 0; i < a.length; i++) {
-      aF[i] = (float) a[i];
-    }
-    float[] expectedF = new float[m * n];
-    float[] actualF = new float[m * n];
-    Arrays.fill(actualF, Float.NaN); // must not be read
-    KERNELS.sgemm(false, false, m, n, k, 1f, aF, 0, lda, bF, 0, n, 0f, expectedF, 0, n);
-    KERNELS.sgemmRuns(m, n, k, aF, 0, lda, sourceF, runs, actualF, 0, n);
+    KERNELS.sgemm(transA, transB, m, n, k, 1f, floats(a.explicit), 0, a.cols, floats(b.explicit), 0, b.cols, beta,
+        expectedF, 0, n);
+    KERNELS.sgemmRuns(transA, transB, m, n, k, floats(a.source), a.rows, floats(b.source), b.rows, beta, actualF, 0, n);
     assertArrayEquals(expectedF, actualF);
-    double[] expected = new double[m * n];
-    double[] actual = new double[m * n];
-    Arrays.fill(actual, Double.NaN);
-    KERNELS.dgemm(false, false, m, n, k, 1, a, 0, lda, b, 0, n, 0, expected, 0, n);
-    KERNELS.dgemmRuns(m, n, k, a, 0, lda, source, runs, actual, 0, n);
+    double[] expected = c0.clone();
+    double[] actual = c0.clone();
+    if (beta == 0) {
+      Arrays.fill(actual, Double.NaN);
+    }
+    KERNELS.dgemm(transA, transB, m, n, k, 1, a.explicit, 0, a.cols, b.explicit, 0, b.cols, beta, expected, 0, n);
+    KERNELS.dgemmRuns(transA, transB, m, n, k, a.source, a.rows, b.source, b.rows, beta, actual, 0, n);
     assertArrayEquals(expected, actual);
+  }
+
+  /** A {@code rows x cols} matrix whose rows are overlapping runs of {@code source}, and its explicit copy. */
+  private static final class Runs {
+    final int cols;
+    final double[] source;
+    final int[] rows;
+    final double[] explicit;
+
+    Runs(SplittableRandom random, int rowCount, int cols) {
+      this.cols = cols;
+      source = random.doubles(cols + 3L * rowCount + 5, -1, 1).toArray();
+      rows = new int[rowCount];
+      explicit = new double[rowCount * cols];
+      for (int r = 0; r < rowCount; r++) {
+        rows[r] = random.nextInt(source.length - cols + 1);
+        System.arraycopy(source, rows[r], explicit, r * cols, cols);
+      }
+    }
+  }
+
+  private static float[] floats(double[] values) {
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    return f;
   }
 
   @Test
