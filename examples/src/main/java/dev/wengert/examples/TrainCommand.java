@@ -29,6 +29,12 @@ import picocli.CommandLine.Option;
     description = "Train a CNN on Fashion-MNIST (the full set when installed, else the embedded subset).")
 public final class TrainCommand implements Callable<Integer> {
 
+  /**
+   * Warm-up steps of 16 images. Measured on cnn-s with the full data set: 10 steps take the first
+   * epoch from 23.1 s to 22.0 s and the whole run from 24.4 s to 23.8 s (30 steps: 21.9 s, 24.2 s).
+   */
+  private static final int WARM_UP_STEPS = 10;
+
   @Option(names = "--model", defaultValue = "cnn-s", description = "cnn-s, lenet5 or cnn-bn (default: ${DEFAULT-VALUE}).")
   String model;
 
@@ -94,7 +100,17 @@ public final class TrainCommand implements Callable<Integer> {
           limitTrain != null ? limitTrain : 0, limitTest != null ? limitTest : 0);
       run = new RunDirectory(out != null ? out : defaultRunDir(model));
     }
-    DataSource.Loaded loaded = DataSource.load(config.data()).limited(config.limitTrain(), config.limitTest());
+    // The JIT compiles the kernels while the data set loads (see Trainer.warmUp).
+    TrainConfig warmUpConfig = config;
+    Thread warmUp = new Thread(() -> Trainer.warmUp(warmUpConfig, WARM_UP_STEPS), "wengert-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.start();
+    DataSource.Loaded loaded;
+    try {
+      loaded = DataSource.load(config.data()).limited(config.limitTrain(), config.limitTest());
+    } finally {
+      warmUp.join();
+    }
     Trainer trainer = new Trainer(config, loaded.train(), loaded.test());
     if (saved != null) {
       trainer.restore(saved.tensors(), saved.metadata());

@@ -47,6 +47,13 @@ public final class Dataset {
     this.cols = cols;
   }
 
+  /** {@code count} images of {@code rows x cols} pixels and their labels (each in [0, 10)), as given. */
+  public static Dataset of(byte[] images, byte[] labels, int count, int rows, int cols) {
+    checkArgument(images.length == count * rows * cols && labels.length == count,
+        "dataset: %s pixels and %s labels for %s images of %sx%s", images.length, labels.length, count, rows, cols);
+    return new Dataset(images, labels, count, rows, cols);
+  }
+
   /** The first {@code n} examples (for quick runs and tests). */
   public Dataset first(int n) {
     checkArgument(n >= 1 && n <= count, "first: %s examples requested of %s", n, count);
