@@ -1,6 +1,7 @@
 package dev.wengert.examples;
 
 import dev.wengert.core.Parallel;
+import dev.wengert.core.kernels.Kernels;
 import dev.wengert.core.io.SafeTensors;
 import dev.wengert.examples.data.DataSource;
 import dev.wengert.examples.data.Dataset;
@@ -105,12 +106,9 @@ public final class TrainCommand implements Callable<Integer> {
     Thread warmUp = new Thread(() -> Trainer.warmUp(warmUpConfig, WARM_UP_STEPS), "wengert-warm-up");
     warmUp.setDaemon(true);
     warmUp.start();
-    DataSource.Loaded loaded;
-    try {
-      loaded = DataSource.load(config.data()).limited(config.limitTrain(), config.limitTest());
-    } finally {
-      warmUp.join();
-    }
+    // On bad data the error ends the command at once; the daemon warm-up thread does not hold it.
+    DataSource.Loaded loaded = DataSource.load(config.data()).limited(config.limitTrain(), config.limitTest());
+    warmUp.join();
     Trainer trainer = new Trainer(config, loaded.train(), loaded.test());
     if (saved != null) {
       trainer.restore(saved.tensors(), saved.metadata());
@@ -118,7 +116,8 @@ public final class TrainCommand implements Callable<Integer> {
     int epochsBefore = trainer.epochsDone();
     info("data: " + loaded.description());
     info("model: " + config.model() + ", optimizer: " + config.optimizer() + " lr " + config.lr() + ", schedule: " + config.schedule()
-        + ", batch " + config.batch() + ", threads " + Parallel.threads() + ", run directory: " + run.path());
+        + ", batch " + config.batch() + ", threads " + Parallel.threads() + ", kernels: " + Kernels.get().description()
+        + ", run directory: " + run.path());
     String summary = Summary.of(trainer.model(), 1, 1, loaded.train().rows(), loaded.train().cols());
     RunDirectory.writeAtomically(run.path().resolve("summary.txt"), summary.getBytes(StandardCharsets.UTF_8));
 

@@ -2,7 +2,7 @@ package dev.wengert.core.kernels;
 
 import java.lang.System.Logger.Level;
 
-/** Chooses the {@link Kernels} implementation once, when first used, and logs which. */
+/** Chooses the {@link Kernels} implementation once, when first used, and logs which (at DEBUG: commands print it themselves). */
 final class KernelsProvider {
 
   static final String KERNELS_PROPERTY = "wengert.kernels";
@@ -15,7 +15,7 @@ final class KernelsProvider {
   private static Kernels choose() {
     Kernels chosen = create();
     System.getLogger("dev.wengert.core.kernels")
-        .log(Level.INFO, "Wengert kernels: " + chosen.description());
+        .log(Level.DEBUG, "Wengert kernels: " + chosen.description());
     return chosen;
   }
 

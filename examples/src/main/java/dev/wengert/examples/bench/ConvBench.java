@@ -10,6 +10,7 @@ import dev.wengert.core.Parallel;
 import dev.wengert.core.PoolGeometry;
 import dev.wengert.core.Rng;
 import dev.wengert.core.Tensor;
+import dev.wengert.core.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,7 +86,8 @@ public final class ConvBench implements Callable<Integer> {
     }
     Parallel.setThreads(threads);
     if (!json) {
-      System.out.printf(Locale.ROOT, "# wengert, float32, %d threads; median ms%n", threads);
+      System.out.printf(
+          Locale.ROOT, "# wengert, float32, %d threads, kernels: %s; median ms%n", threads, Kernels.get().description());
       System.out.printf(Locale.ROOT, "%-14s %-26s %10s %12s %8s%n", "name", "shape", "fwd_ms", "fwd_bwd_ms", "threads");
     }
     for (String name : names) {
