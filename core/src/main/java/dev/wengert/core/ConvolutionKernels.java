@@ -24,7 +24,9 @@ import java.util.Arrays;
  * as one long run (the padded columns add zeros, which is exact as long as the weights are finite;
  * otherwise, or when the staged rows are much longer than the output rows, it adds row by row). A
  * 1×1 kernel with stride 1 and no padding needs no unrolling: the input block already is the column
- * matrix.
+ * matrix. When the kernel taps outnumber the output channels, the forward and the weight gradient
+ * do not unroll either: they take whole staged rows too, and the GEMM reads each tap's row of the
+ * column matrix as a run of the staged image (see {@link Plan#wideRuns}).
  *
  * <p>Samples are spread over the threads, each with its own buffers (reused across calls); when
  * there are fewer samples than threads, the GEMM uses the threads instead. Planes too large for one
@@ -124,8 +126,8 @@ final class ConvolutionKernels {
     final int bandRows;
     /** Whether the weight gradient is computed transposed, {@code [K][M/G]} (see {@link #transposedWeightGradient}). */
     final boolean transposedGradient;
-    /** Whether the forward unrolls whole staged rows (see {@link #wideForward}). */
-    final boolean wideForward;
+    /** Whether the forward and the weight gradient read whole staged rows as runs (see {@link #wideRuns}). */
+    final boolean wideRuns;
 
     Plan(int[] inputShape, int outChannels, int kernelH, int kernelW, int outH, int outW, Conv2dGeometry geo) {
       batch = inputShape[0];
@@ -169,19 +171,21 @@ final class ConvolutionKernels {
           ? outH
           : (int) Math.max(1, Math.min(outH, COLUMN_CAP / Math.max(1L, (long) (depth + 1) * rowLength())));
       transposedGradient = transposedWeightGradient(depth, groupOutChannels, outPlane);
-      wideForward = !direct && wideForward(depth, groupOutChannels, outH, outW, phaseWidth);
+      wideRuns = !direct && wideRuns(depth, groupOutChannels, outH, outW, phaseWidth);
     }
 
     /**
-     * The forward can unroll whole staged rows, as the input gradient does: each kernel tap's
-     * column row is then one copy of {@code Ho·phaseWidth} elements instead of {@code Ho} copies of
-     * {@code Wo}, the GEMM computes {@code phaseWidth − Wo} extra columns per output row (discarded:
-     * a column of the product depends only on its own column of the unrolled matrix), and the
-     * output rows are then copied out of the wide product. Worth it when the short copies it saves
-     * ({@code depth·Ho}) outnumber the row copies it adds ({@code (M/G)·Ho}) and the rows are not
-     * mostly padding.
+     * The forward and the weight gradient can take whole staged rows, as the input gradient does:
+     * each kernel tap's row of the unrolled matrix is then one run of {@code Ho·phaseWidth} elements
+     * of the staged image, which the GEMM reads in place ({@link Kernels#sgemmRuns}) instead of
+     * {@code Ho} copies of {@code Wo}. The forward computes {@code phaseWidth − Wo} extra columns per
+     * output row (discarded: a column of the product depends only on its own column of the unrolled
+     * matrix) and copies the output rows out of the wide product; the weight gradient pads {@code gy}
+     * with zeros to match. Worth it when the short copies it saves ({@code depth·Ho}) outnumber the
+     * row copies it adds ({@code (M/G)·Ho}) and the rows are not mostly padding (measured: slower
+     * for 1 and 3 input channels with 32 and 64 outputs).
      */
-    private static boolean wideForward(int depth, int outChannels, int outH, int outW, int phaseWidth) {
+    private static boolean wideRuns(int depth, int outChannels, int outH, int outW, int phaseWidth) {
       return depth > outChannels && outH > 1 && 4L * phaseWidth <= 5L * outW;
     }
 
@@ -332,17 +336,17 @@ final class ConvolutionKernels {
       int depth = biasInGemm ? p.depth + 1 : p.depth;
       T w = biasInGemm ? weightsWithBias(p, data(wt), wt.offset, bias, bt.offset) : data(wt);
       int wBase = biasInGemm ? 0 : wt.offset;
-      boolean staged = p.staged || p.wideForward;
+      boolean staged = p.staged || p.wideRuns;
       // The wide forward's bias row is a run of ones kept after the staged block.
       int onesAt = p.stagedSize();
       int wideLength = p.bandRows * p.phaseWidth;
       forSamples(p.batch, (from, to) -> {
-        T col = buffer(Slot.COLUMNS, p.wideForward ? 0 : p.columnsSize());
+        T col = buffer(Slot.COLUMNS, p.wideRuns ? 0 : p.columnsSize());
         T xs = buffer(Slot.STAGED, staged ? onesAt + wideLength : 0);
-        T yw = buffer(Slot.WIDE, p.wideForward ? p.groupOutChannels * wideLength : 0);
-        int[] runs = p.wideForward ? Scratch.get().ints(0, depth) : null;
-        int[] weightRows = p.wideForward ? Scratch.get().ints(1, p.groupOutChannels) : null;
-        if (p.wideForward && biasInGemm) {
+        T yw = buffer(Slot.WIDE, p.wideRuns ? p.groupOutChannels * wideLength : 0);
+        int[] runs = p.wideRuns ? Scratch.get().ints(0, depth) : null;
+        int[] weightRows = p.wideRuns ? Scratch.get().ints(1, p.groupOutChannels) : null;
+        if (p.wideRuns && biasInGemm) {
           fill(xs, onesAt, onesAt + wideLength, 1);
         }
         for (int n = from; n < to; n++) {
@@ -364,7 +368,7 @@ final class ConvolutionKernels {
             }
             for (int i0 = 0; i0 < p.outH; i0 += p.bandRows) {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
-              if (p.wideForward) {
+              if (p.wideRuns) {
                 int len = (i1 - i0) * p.phaseWidth;
                 wideRuns(p, i0, runs);
                 if (biasInGemm) {
@@ -481,7 +485,7 @@ final class ConvolutionKernels {
     final void adjointWeight(Plan p, Tensor xt, Tensor gyt, Tensor dwt) {
       // Wide rows add products of the zero-padded gy columns with pixels no window reads; exact
       // unless such a pixel is infinite or NaN, which shows as a non-finite gradient: then redo.
-      if (p.wideForward) {
+      if (p.wideRuns) {
         adjointWeight(p, xt, gyt, dwt, true);
         if (allFinite(data(dwt), 0, p.outChannels * p.depth)) {
           return;
