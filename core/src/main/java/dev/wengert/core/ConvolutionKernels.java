@@ -370,7 +370,7 @@ final class ConvolutionKernels {
               int i1 = Math.min(p.outH, i0 + p.bandRows);
               if (p.wideRuns) {
                 int len = (i1 - i0) * p.phaseWidth;
-                wideRuns(p, i0, runs);
+                tapRuns(p, i0, runs);
                 if (biasInGemm) {
                   runs[p.depth] = onesAt;
                 }
@@ -398,7 +398,7 @@ final class ConvolutionKernels {
      * runs reach past the last output row's pixels into the next staged row (or the staged
      * buffer's slack row), which only the discarded columns read.
      */
-    static void wideRuns(Plan p, int i0, int[] runs) {
+    static void tapRuns(Plan p, int i0, int[] runs) {
       Layout l = p.stagedLayout;
       int taps = p.kernelH * p.kernelW;
       for (int c = 0, d = 0; c < p.groupChannels; c++) {
@@ -568,7 +568,7 @@ final class ConvolutionKernels {
             int len = (i1 - i0) * p.phaseWidth;
             boolean accumulate = n > n0 || i0 > 0;
             widen(p, gy, gyOff + i0 * p.outW, i1 - i0, gyw);
-            wideRuns(p, i0, runs);
+            tapRuns(p, i0, runs);
             rowStarts(0, len, p.groupOutChannels, gyRows);
             if (p.transposedGradient) {
               gemmRuns(false, true, p.depth, p.groupOutChannels, len, xs, runs, gyw, gyRows, accumulate, out, dwOff,

@@ -146,9 +146,9 @@ public final class Trainer {
         Augment.apply(images, dataRng);
       }
       Tensor labels = train.labels(indices);
-      double[] lossAndCorrect = step(images, labels);
-      double batchLoss = lossAndCorrect[0];
-      correct += (long) lossAndCorrect[1];
+      StepResult result = step(images, labels);
+      double batchLoss = result.loss();
+      correct += result.correct();
       if (scheduler != null) {
         scheduler.step();
       }
@@ -164,19 +164,21 @@ public final class Trainer {
     return new EpochResult(epochsDone, lossSum / seen, (double) correct / seen, evaluation, (System.nanoTime() - start) / 1e9);
   }
 
-  /** One optimizer step on a batch: its mean loss and the number of correct predictions. */
-  private double[] step(Tensor images, Tensor labels) {
-    double[] lossAndCorrect = new double[2];
+  /** A training step's mean loss over its batch and its number of correct predictions. */
+  private record StepResult(double loss, long correct) {}
+
+  /** One optimizer step on a batch. */
+  private StepResult step(Tensor images, Tensor labels) {
+    StepResult result;
     try (Tape tape = Tape.open()) {
       Var logits = model.forward(Var.constant(images));
       Var loss = Losses.crossEntropy(logits, labels);
       loss.backward();
-      lossAndCorrect[0] = loss.item();
-      lossAndCorrect[1] = countCorrect(logits.value(), labels);
+      result = new StepResult(loss.item(), countCorrect(logits.value(), labels));
     }
     optimizer.step();
     optimizer.zeroGrad();
-    return lossAndCorrect;
+    return result;
   }
 
   /**
