@@ -24,16 +24,24 @@ TYPES = {
 }
 
 
-def kernel(t, rows, vecs):
+def kernel(t, rows, vecs, in_place):
     v = t["vec"]
     el = t["el"]
     acc = lambda r, j: "c%d_%d" % (r, j)
     off = lambda r, j: "accOff" + ("" if r == 0 else " + ld" if r == 1 else " + %d * ld" % r) + (
         "" if j == 0 else " + L" if j == 1 else " + %d * L" % j)
     lines = []
-    lines.append("  /** The %d x %d-vector micro-kernel; see {@link #micro}. */" % (rows, vecs))
-    lines.append("  private static void kernel%dx%d(" % (rows, vecs))
-    lines.append("      int depth, %s[] ap, int aOff, %s[] bp, int bOff, %s[] acc, int accOff, int ld, boolean accumulate) {" % (el, el, el))
+    if in_place:
+        lines.append("  /** The %d x %d-vector micro-kernel reading {@code B} in place; see {@link #microInPlace}. */" % (rows, vecs))
+        lines.append("  private static void kernel%dx%dInPlace(" % (rows, vecs))
+        lines.append("      int depth, %s[] ap, int aOff, %s[] b, int[] bRows, int bRow0, int bCol, %s[] acc, int accOff, int ld,"
+                     % (el, el, el))
+        lines.append("      boolean accumulate) {")
+    else:
+        lines.append("  /** The %d x %d-vector micro-kernel; see {@link #micro}. */" % (rows, vecs))
+        lines.append("  private static void kernel%dx%d(" % (rows, vecs))
+        lines.append("      int depth, %s[] ap, int aOff, %s[] b, int bOff, %s[] acc, int accOff, int ld, boolean accumulate) {"
+                     % (el, el, el))
     for r in range(rows):
         lines.append("    %s %s;" % (v, ", ".join(acc(r, j) for j in range(vecs))))
     lines.append("    if (accumulate) {")
@@ -46,9 +54,12 @@ def kernel(t, rows, vecs):
     lines.append("    }")
     lines.append("    for (int p = 0; p < depth; p++) {")
     lines.append("      int ai = aOff + p;")
-    lines.append("      int bi = bOff + p * %d * L;" % vecs)
+    if in_place:
+        lines.append("      int bi = bRows[bRow0 + p] + bCol;")
+    else:
+        lines.append("      int bi = bOff + p * %d * L;" % vecs)
     for j in range(vecs):
-        lines.append("      %s b%d = %s.fromArray(S, bp, bi%s);" % (v, j, v, "" if j == 0 else " + L" if j == 1 else " + %d * L" % j))
+        lines.append("      %s b%d = %s.fromArray(S, b, bi%s);" % (v, j, v, "" if j == 0 else " + L" if j == 1 else " + %d * L" % j))
     lines.append("      %s a;" % v)
     for r in range(rows):
         idx = "ai" if r == 0 else "ai + KC" if r == 1 else "ai + %d * KC" % r
@@ -63,9 +74,12 @@ def kernel(t, rows, vecs):
 
 def source(el):
     t = dict(TYPES[el], el=el)
-    kernels = "\n\n".join(kernel(t, r, v) for r, v in WIDE_TILES + NARROW_TILES)
+    kernels = "\n\n".join(kernel(t, r, v, in_place) for in_place in (False, True) for r, v in WIDE_TILES + NARROW_TILES)
     dispatch = "\n".join(
         "      case %d -> kernel%dx%d(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);" % (i, r, v)
+        for i, (r, v) in enumerate(WIDE_TILES + NARROW_TILES))
+    dispatch_in_place = "\n".join(
+        "      case %d -> kernel%dx%dInPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);" % (i, r, v)
         for i, (r, v) in enumerate(WIDE_TILES + NARROW_TILES))
     wide = ", ".join("{%d, %d}" % rv for rv in WIDE_TILES)
     narrow = ", ".join("{%d, %d}" % rv for rv in NARROW_TILES)
@@ -84,8 +98,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The micro-kernel computes an {{@code MR x NR}} tile of running sums, {{@code NR}} being whole
  * vectors, each accumulator its own local variable so the JIT keeps it in a register; each depth
- * step loads the tile's vectors of packed {{@code B}} and broadcasts one element of packed {{@code
- * A}} per row. Three tile shapes fill the registers (24 accumulators with AVX-512's 32 registers:
+ * step loads the tile's vectors of {{@code B}} and broadcasts one element of packed {{@code A}} per
+ * row. {{@code B}} is packed as usual, or, when it is stored untransposed and few tiles' rows would
+ * reuse a packed copy, read where it lies (see {{@link #DIRECT_B_MAX_ROW_TILES}}). Three tile shapes fill the registers (24 accumulators with AVX-512's 32 registers:
  * {wide}; 12 with 16: {narrow}); each product takes the one that pads its {{@code m x n}} least
  * (see {{@link #tileFor}}), since small convolutions have few rows (6 or 16 output channels) or
  * columns. The shape never changes a result: every element of {{@code C}} is the same fused
@@ -111,8 +126,19 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
   static final int MC = 192;
   /** Columns of a packed block of {{@code B}} (in L2), rounded down to whole slivers. */
   private static final int NC = 1024;
+  /**
+   * Most row tiles for which the micro-kernel reads a stored (not transposed) {{@code B}} where it
+   * lies instead of packing it: packing copies all of {{@code B}} once per call, which costs as much
+   * as the multiply-adds of a few tiles' rows, and pays back only when many tiles reuse a sliver.
+   * Measured on one thread: 32 x 288 x 384 137 -> 157 GFLOPS, 6 x 576 x 26 58 -> 116; conv2d
+   * forward 64x32x14x14 -> 64 (6 tiles of 12 rows) 5.9 -> 4.4 ms; but with 8 tiles, 192 x 288 x
+   * 384 158 -> 136 GFLOPS and 32x3x32x32 -> 64 (8 tiles of 8 rows) 2.6 -> 3.3 ms.
+   */
+  static final int DIRECT_B_MAX_ROW_TILES = 6;
 
   private final int tile;
+  /** Whether whole slivers of {{@code B}} are read in place, only a partial last one packed. */
+  private final boolean directB;
   private final boolean transA;
   private final boolean transB;
   private final {el} alpha;
@@ -137,6 +163,7 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
       {el} beta, {el}[] c, int cOff, int ldc) {{
     super(m, n, k, TILES[tile][0], TILES[tile][1] * L, KC, MC, NC / (TILES[tile][1] * L) * (TILES[tile][1] * L));
     this.tile = tile;
+    this.directB = !transB && n >= nr && ceilDiv(m, mr) <= DIRECT_B_MAX_ROW_TILES;
     this.transA = transA;
     this.transB = transB;
     this.alpha = alpha;
@@ -212,11 +239,12 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
     }}
     // B is stored k x n: whole slivers move as vectors (a call to arraycopy costs
     // more than the few vector moves of one sliver row), a partial last sliver is zero-padded.
+    // When B is read in place, only that partial sliver is packed.
     int full = cols / nr * nr;
     for (int p = 0; p < depth; p++) {{
       int src = GemmPacking.start(bRows, bOff, ldb, p0 + p) + j0;
-      int d = dstOff + p * nr;
-      for (int c0 = 0; c0 < full; c0 += nr, d += nr * depth) {{
+      int d = dstOff + p * nr + (directB ? full * depth : 0);
+      for (int c0 = directB ? full : 0; c0 < full; c0 += nr, d += nr * depth) {{
         for (int v = 0; v < nr; v += L) {{
           {t["vec"]}.fromArray(S, b, src + c0 + v).intoArray(dst, d + v);
         }}
@@ -230,20 +258,40 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
 
   @Override
   void macroKernel(
-      {el}[] ap, int apOff, {el}[] bp, int bpOff, {el}[] acc, int accOff,
-      int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice) {{
+      ScratchBuffers scratch, {el}[] ap, int apOff, {el}[] bp, int bpOff, {el}[] acc, int accOff,
+      int i0, int rows, int j0, int cols, int p0, int depth, boolean firstSlice, boolean lastSlice) {{
     int rowTiles = ceilDiv(rows, mr);
     boolean storesPlainly = alpha == {t["one"]} && beta == {t["zero"]};
+    int[] inPlaceRows = null;
+    int inPlaceRow0 = p0;
+    if (directB) {{
+      inPlaceRows = bRows;
+      if (bRows == null) {{
+        inPlaceRows = scratch.rowStarts(depth);
+        for (int p = 0; p < depth; p++) {{
+          inPlaceRows[p] = bOff + (p0 + p) * ldb;
+        }}
+        inPlaceRow0 = 0;
+      }}
+    }}
     // A sliver of B stays in L1 while the slivers of A stream past it from L2.
     for (int jr = 0; jr < cols; jr += nr) {{
+      boolean inPlace = directB && cols - jr >= nr;
       for (int ir = 0; ir < rows; ir += mr) {{
         int t = accOff + (jr / nr * rowTiles + ir / mr) * (mr * nr);
-        if (firstSlice && lastSlice && storesPlainly && rows - ir >= mr && cols - jr >= nr) {{
-          // One slice and C = sums: the tile goes straight from the registers to C.
-          micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, c, cOff + (i0 + ir) * ldc + j0 + jr, ldc, false);
+        boolean straight = firstSlice && lastSlice && storesPlainly && rows - ir >= mr && cols - jr >= nr;
+        // With one slice and C = sums, the tile goes straight from the registers to C.
+        {el}[] sums = straight ? c : acc;
+        int sumsOff = straight ? cOff + (i0 + ir) * ldc + j0 + jr : t;
+        int ld = straight ? ldc : nr;
+        if (inPlace) {{
+          microInPlace(tile, depth, ap, apOff + ir * KC, b, inPlaceRows, inPlaceRow0, j0 + jr, sums, sumsOff, ld, !firstSlice);
+        }} else {{
+          micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, sums, sumsOff, ld, !firstSlice);
+        }}
+        if (straight) {{
           continue;
         }}
-        micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, acc, t, nr, !firstSlice);
         if (lastSlice) {{
           store(acc, t, i0 + ir, Math.min(mr, rows - ir), j0 + jr, Math.min(nr, cols - jr));
         }}
@@ -290,6 +338,20 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
       int tile, int depth, {el}[] ap, int aOff, {el}[] bp, int bOff, {el}[] acc, int accOff, int ld, boolean accumulate) {{
     switch (S.vectorBitSize() >= 512 ? tile : NARROW + tile) {{
 {dispatch}
+      default -> throw new AssertionError(tile);
+    }}
+  }}
+
+  /**
+   * As {{@link #micro}}, with {{@code B}} read in place: step {{@code p}}'s {{@code NR}} elements are at
+   * {{@code b[bRows[bRow0 + p] + bCol]}}. A kernel of its own: the packed kernels' loads are one add
+   * apart, which the JIT checks once, while a row start read from memory is checked at every load.
+   */
+  private static void microInPlace(
+      int tile, int depth, {el}[] ap, int aOff, {el}[] b, int[] bRows, int bRow0, int bCol, {el}[] acc, int accOff,
+      int ld, boolean accumulate) {{
+    switch (S.vectorBitSize() >= 512 ? tile : NARROW + tile) {{
+{dispatch_in_place}
       default -> throw new AssertionError(tile);
     }}
   }}

@@ -78,15 +78,16 @@ abstract class PackedGemm<T> {
   abstract void packB(T dst, int dstOff, int p0, int depth, int j0, int cols);
 
   /**
-   * Multiplies a packed block of {@code A} (slivers from {@code ap[apOff]}) by a packed block of
-   * {@code B} (slivers from {@code bp[bpOff]}), adding to the running sums of {@code C[i0:i0+rows,
-   * j0:j0+cols]} kept in {@code acc} from {@code accOff} (the sums of tile {@code (ir, jr)} of the
-   * block at {@code accOff + (jr/nr * ceil(rows/mr) + ir/mr) * mr*nr}). {@code firstSlice} means
-   * the sums start at zero; {@code lastSlice} means they are final and go to {@code C}.
+   * Multiplies a packed block of {@code A} (slivers from {@code ap[apOff]}) by the block of {@code
+   * B} at depth {@code [p0, p0+depth)} (packed slivers from {@code bp[bpOff]}), adding to the
+   * running sums of {@code C[i0:i0+rows, j0:j0+cols]} kept in {@code acc} from {@code accOff} (the
+   * sums of tile {@code (ir, jr)} of the block at {@code accOff + (jr/nr * ceil(rows/mr) + ir/mr) *
+   * mr*nr}). {@code firstSlice} means the sums start at zero; {@code lastSlice} means they are final
+   * and go to {@code C}.
    */
   abstract void macroKernel(
-      T ap, int apOff, T bp, int bpOff, T acc, int accOff,
-      int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice);
+      ScratchBuffers scratch, T ap, int apOff, T bp, int bpOff, T acc, int accOff,
+      int i0, int rows, int j0, int cols, int p0, int depth, boolean firstSlice, boolean lastSlice);
 
   /** Runs the whole product on {@link Parallel}'s threads. */
   final void run() {
@@ -132,8 +133,8 @@ abstract class PackedGemm<T> {
         for (int ic = i0; ic < i1; ic += mc) {
           int rows = Math.min(mc, i1 - ic);
           packA(ap, 0, ic, rows, pc, depth);
-          macroKernel(ap, 0, bp, 0, acc, (ic - i0) * colsPadded,
-              ic, rows, jc, cols, depth, pc == 0, pc + depth == k);
+          macroKernel(scratch, ap, 0, bp, 0, acc, (ic - i0) * colsPadded,
+              ic, rows, jc, cols, pc, depth, pc == 0, pc + depth == k);
         }
       }
     }

@@ -23,6 +23,8 @@ final class ScratchBuffers {
   private final float[][] floats = new float[Buffer.values().length][0];
   private final double[][] doubles = new double[Buffer.values().length][0];
 
+  private int[] rowStarts = new int[0];
+
   private ScratchBuffers() {}
 
   /** The calling thread's buffers. */
@@ -38,6 +40,14 @@ final class ScratchBuffers {
       floats[which.ordinal()] = buffer;
     }
     return buffer;
+  }
+
+  /** The buffer for the row starts of an operand read in place, at least {@code size} long. */
+  int[] rowStarts(int size) {
+    if (rowStarts.length < size) {
+      rowStarts = new int[size];
+    }
+    return rowStarts;
   }
 
   /** The double buffer {@code which}, at least {@code size} long. */

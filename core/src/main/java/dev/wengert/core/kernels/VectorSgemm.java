@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The micro-kernel computes an {@code MR x NR} tile of running sums, {@code NR} being whole
  * vectors, each accumulator its own local variable so the JIT keeps it in a register; each depth
- * step loads the tile's vectors of packed {@code B} and broadcasts one element of packed {@code
- * A} per row. Three tile shapes fill the registers (24 accumulators with AVX-512's 32 registers:
+ * step loads the tile's vectors of {@code B} and broadcasts one element of packed {@code A} per
+ * row. {@code B} is packed as usual, or, when it is stored untransposed and few tiles' rows would
+ * reuse a packed copy, read where it lies (see {@link #DIRECT_B_MAX_ROW_TILES}). Three tile shapes fill the registers (24 accumulators with AVX-512's 32 registers:
  * {12, 2}, {8, 3}, {6, 4}; 12 with 16: {6, 2}, {4, 3}, {3, 4}); each product takes the one that pads its {@code m x n} least
  * (see {@link #tileFor}), since small convolutions have few rows (6 or 16 output channels) or
  * columns. The shape never changes a result: every element of {@code C} is the same fused
@@ -40,8 +41,19 @@ final class VectorSgemm extends PackedGemm<float[]> {
   static final int MC = 192;
   /** Columns of a packed block of {@code B} (in L2), rounded down to whole slivers. */
   private static final int NC = 1024;
+  /**
+   * Most row tiles for which the micro-kernel reads a stored (not transposed) {@code B} where it
+   * lies instead of packing it: packing copies all of {@code B} once per call, which costs as much
+   * as the multiply-adds of a few tiles' rows, and pays back only when many tiles reuse a sliver.
+   * Measured on one thread: 32 x 288 x 384 137 -> 157 GFLOPS, 6 x 576 x 26 58 -> 116; conv2d
+   * forward 64x32x14x14 -> 64 (6 tiles of 12 rows) 5.9 -> 4.4 ms; but with 8 tiles, 192 x 288 x
+   * 384 158 -> 136 GFLOPS and 32x3x32x32 -> 64 (8 tiles of 8 rows) 2.6 -> 3.3 ms.
+   */
+  static final int DIRECT_B_MAX_ROW_TILES = 6;
 
   private final int tile;
+  /** Whether whole slivers of {@code B} are read in place, only a partial last one packed. */
+  private final boolean directB;
   private final boolean transA;
   private final boolean transB;
   private final float alpha;
@@ -66,6 +78,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
       float beta, float[] c, int cOff, int ldc) {
     super(m, n, k, TILES[tile][0], TILES[tile][1] * L, KC, MC, NC / (TILES[tile][1] * L) * (TILES[tile][1] * L));
     this.tile = tile;
+    this.directB = !transB && n >= nr && ceilDiv(m, mr) <= DIRECT_B_MAX_ROW_TILES;
     this.transA = transA;
     this.transB = transB;
     this.alpha = alpha;
@@ -141,11 +154,12 @@ final class VectorSgemm extends PackedGemm<float[]> {
     }
     // B is stored k x n: whole slivers move as vectors (a call to arraycopy costs
     // more than the few vector moves of one sliver row), a partial last sliver is zero-padded.
+    // When B is read in place, only that partial sliver is packed.
     int full = cols / nr * nr;
     for (int p = 0; p < depth; p++) {
       int src = GemmPacking.start(bRows, bOff, ldb, p0 + p) + j0;
-      int d = dstOff + p * nr;
-      for (int c0 = 0; c0 < full; c0 += nr, d += nr * depth) {
+      int d = dstOff + p * nr + (directB ? full * depth : 0);
+      for (int c0 = directB ? full : 0; c0 < full; c0 += nr, d += nr * depth) {
         for (int v = 0; v < nr; v += L) {
           FloatVector.fromArray(S, b, src + c0 + v).intoArray(dst, d + v);
         }
@@ -159,20 +173,40 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   @Override
   void macroKernel(
-      float[] ap, int apOff, float[] bp, int bpOff, float[] acc, int accOff,
-      int i0, int rows, int j0, int cols, int depth, boolean firstSlice, boolean lastSlice) {
+      ScratchBuffers scratch, float[] ap, int apOff, float[] bp, int bpOff, float[] acc, int accOff,
+      int i0, int rows, int j0, int cols, int p0, int depth, boolean firstSlice, boolean lastSlice) {
     int rowTiles = ceilDiv(rows, mr);
     boolean storesPlainly = alpha == 1f && beta == 0f;
+    int[] inPlaceRows = null;
+    int inPlaceRow0 = p0;
+    if (directB) {
+      inPlaceRows = bRows;
+      if (bRows == null) {
+        inPlaceRows = scratch.rowStarts(depth);
+        for (int p = 0; p < depth; p++) {
+          inPlaceRows[p] = bOff + (p0 + p) * ldb;
+        }
+        inPlaceRow0 = 0;
+      }
+    }
     // A sliver of B stays in L1 while the slivers of A stream past it from L2.
     for (int jr = 0; jr < cols; jr += nr) {
+      boolean inPlace = directB && cols - jr >= nr;
       for (int ir = 0; ir < rows; ir += mr) {
         int t = accOff + (jr / nr * rowTiles + ir / mr) * (mr * nr);
-        if (firstSlice && lastSlice && storesPlainly && rows - ir >= mr && cols - jr >= nr) {
-          // One slice and C = sums: the tile goes straight from the registers to C.
-          micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, c, cOff + (i0 + ir) * ldc + j0 + jr, ldc, false);
+        boolean straight = firstSlice && lastSlice && storesPlainly && rows - ir >= mr && cols - jr >= nr;
+        // With one slice and C = sums, the tile goes straight from the registers to C.
+        float[] sums = straight ? c : acc;
+        int sumsOff = straight ? cOff + (i0 + ir) * ldc + j0 + jr : t;
+        int ld = straight ? ldc : nr;
+        if (inPlace) {
+          microInPlace(tile, depth, ap, apOff + ir * KC, b, inPlaceRows, inPlaceRow0, j0 + jr, sums, sumsOff, ld, !firstSlice);
+        } else {
+          micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, sums, sumsOff, ld, !firstSlice);
+        }
+        if (straight) {
           continue;
         }
-        micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, acc, t, nr, !firstSlice);
         if (lastSlice) {
           store(acc, t, i0 + ir, Math.min(mr, rows - ir), j0 + jr, Math.min(nr, cols - jr));
         }
@@ -228,9 +262,28 @@ final class VectorSgemm extends PackedGemm<float[]> {
     }
   }
 
+  /**
+   * As {@link #micro}, with {@code B} read in place: step {@code p}'s {@code NR} elements are at
+   * {@code b[bRows[bRow0 + p] + bCol]}. A kernel of its own: the packed kernels' loads are one add
+   * apart, which the JIT checks once, while a row start read from memory is checked at every load.
+   */
+  private static void microInPlace(
+      int tile, int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff,
+      int ld, boolean accumulate) {
+    switch (S.vectorBitSize() >= 512 ? tile : NARROW + tile) {
+      case 0 -> kernel12x2InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
+      case 1 -> kernel8x3InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
+      case 2 -> kernel6x4InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
+      case 3 -> kernel6x2InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
+      case 4 -> kernel4x3InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
+      case 5 -> kernel3x4InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
+      default -> throw new AssertionError(tile);
+    }
+  }
+
   /** The 12 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel12x2(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
+      int depth, float[] ap, int aOff, float[] b, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
     FloatVector c0_0, c0_1;
     FloatVector c1_0, c1_1;
     FloatVector c2_0, c2_1;
@@ -274,8 +327,8 @@ final class VectorSgemm extends PackedGemm<float[]> {
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p;
       int bi = bOff + p * 2 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
       FloatVector a;
       a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1);
       a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1);
@@ -306,7 +359,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   /** The 8 x 3-vector micro-kernel; see {@link #micro}. */
   private static void kernel8x3(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
+      int depth, float[] ap, int aOff, float[] b, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
     FloatVector c0_0, c0_1, c0_2;
     FloatVector c1_0, c1_1, c1_2;
     FloatVector c2_0, c2_1, c2_2;
@@ -338,9 +391,9 @@ final class VectorSgemm extends PackedGemm<float[]> {
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p;
       int bi = bOff + p * 3 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
       FloatVector a;
       a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2);
       a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2);
@@ -363,7 +416,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   /** The 6 x 4-vector micro-kernel; see {@link #micro}. */
   private static void kernel6x4(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
+      int depth, float[] ap, int aOff, float[] b, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
     FloatVector c0_0, c0_1, c0_2, c0_3;
     FloatVector c1_0, c1_1, c1_2, c1_3;
     FloatVector c2_0, c2_1, c2_2, c2_3;
@@ -389,10 +442,10 @@ final class VectorSgemm extends PackedGemm<float[]> {
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p;
       int bi = bOff + p * 4 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
       FloatVector a;
       a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2); c0_3 = a.fma(b3, c0_3);
       a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2); c1_3 = a.fma(b3, c1_3);
@@ -411,7 +464,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   /** The 6 x 2-vector micro-kernel; see {@link #micro}. */
   private static void kernel6x2(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
+      int depth, float[] ap, int aOff, float[] b, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
     FloatVector c0_0, c0_1;
     FloatVector c1_0, c1_1;
     FloatVector c2_0, c2_1;
@@ -437,8 +490,8 @@ final class VectorSgemm extends PackedGemm<float[]> {
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p;
       int bi = bOff + p * 2 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
       FloatVector a;
       a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1);
       a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1);
@@ -457,7 +510,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   /** The 4 x 3-vector micro-kernel; see {@link #micro}. */
   private static void kernel4x3(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
+      int depth, float[] ap, int aOff, float[] b, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
     FloatVector c0_0, c0_1, c0_2;
     FloatVector c1_0, c1_1, c1_2;
     FloatVector c2_0, c2_1, c2_2;
@@ -477,9 +530,9 @@ final class VectorSgemm extends PackedGemm<float[]> {
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p;
       int bi = bOff + p * 3 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
       FloatVector a;
       a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2);
       a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2);
@@ -494,7 +547,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
 
   /** The 3 x 4-vector micro-kernel; see {@link #micro}. */
   private static void kernel3x4(
-      int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
+      int depth, float[] ap, int aOff, float[] b, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
     FloatVector c0_0, c0_1, c0_2, c0_3;
     FloatVector c1_0, c1_1, c1_2, c1_3;
     FloatVector c2_0, c2_1, c2_2, c2_3;
@@ -511,10 +564,313 @@ final class VectorSgemm extends PackedGemm<float[]> {
     for (int p = 0; p < depth; p++) {
       int ai = aOff + p;
       int bi = bOff + p * 4 * L;
-      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+      FloatVector a;
+      a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2); c0_3 = a.fma(b3, c0_3);
+      a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2); c1_3 = a.fma(b3, c1_3);
+      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1); c2_2 = a.fma(b2, c2_2); c2_3 = a.fma(b3, c2_3);
+    }
+    c0_0.intoArray(acc, accOff); c0_1.intoArray(acc, accOff + L); c0_2.intoArray(acc, accOff + 2 * L); c0_3.intoArray(acc, accOff + 3 * L);
+    c1_0.intoArray(acc, accOff + ld); c1_1.intoArray(acc, accOff + ld + L); c1_2.intoArray(acc, accOff + ld + 2 * L); c1_3.intoArray(acc, accOff + ld + 3 * L);
+    c2_0.intoArray(acc, accOff + 2 * ld); c2_1.intoArray(acc, accOff + 2 * ld + L); c2_2.intoArray(acc, accOff + 2 * ld + 2 * L); c2_3.intoArray(acc, accOff + 2 * ld + 3 * L);
+  }
+
+  /** The 12 x 2-vector micro-kernel reading {@code B} in place; see {@link #microInPlace}. */
+  private static void kernel12x2InPlace(
+      int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff, int ld,
+      boolean accumulate) {
+    FloatVector c0_0, c0_1;
+    FloatVector c1_0, c1_1;
+    FloatVector c2_0, c2_1;
+    FloatVector c3_0, c3_1;
+    FloatVector c4_0, c4_1;
+    FloatVector c5_0, c5_1;
+    FloatVector c6_0, c6_1;
+    FloatVector c7_0, c7_1;
+    FloatVector c8_0, c8_1;
+    FloatVector c9_0, c9_1;
+    FloatVector c10_0, c10_1;
+    FloatVector c11_0, c11_1;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, acc, accOff); c0_1 = FloatVector.fromArray(S, acc, accOff + L);
+      c1_0 = FloatVector.fromArray(S, acc, accOff + ld); c1_1 = FloatVector.fromArray(S, acc, accOff + ld + L);
+      c2_0 = FloatVector.fromArray(S, acc, accOff + 2 * ld); c2_1 = FloatVector.fromArray(S, acc, accOff + 2 * ld + L);
+      c3_0 = FloatVector.fromArray(S, acc, accOff + 3 * ld); c3_1 = FloatVector.fromArray(S, acc, accOff + 3 * ld + L);
+      c4_0 = FloatVector.fromArray(S, acc, accOff + 4 * ld); c4_1 = FloatVector.fromArray(S, acc, accOff + 4 * ld + L);
+      c5_0 = FloatVector.fromArray(S, acc, accOff + 5 * ld); c5_1 = FloatVector.fromArray(S, acc, accOff + 5 * ld + L);
+      c6_0 = FloatVector.fromArray(S, acc, accOff + 6 * ld); c6_1 = FloatVector.fromArray(S, acc, accOff + 6 * ld + L);
+      c7_0 = FloatVector.fromArray(S, acc, accOff + 7 * ld); c7_1 = FloatVector.fromArray(S, acc, accOff + 7 * ld + L);
+      c8_0 = FloatVector.fromArray(S, acc, accOff + 8 * ld); c8_1 = FloatVector.fromArray(S, acc, accOff + 8 * ld + L);
+      c9_0 = FloatVector.fromArray(S, acc, accOff + 9 * ld); c9_1 = FloatVector.fromArray(S, acc, accOff + 9 * ld + L);
+      c10_0 = FloatVector.fromArray(S, acc, accOff + 10 * ld); c10_1 = FloatVector.fromArray(S, acc, accOff + 10 * ld + L);
+      c11_0 = FloatVector.fromArray(S, acc, accOff + 11 * ld); c11_1 = FloatVector.fromArray(S, acc, accOff + 11 * ld + L);
+    } else {
+      FloatVector zero = FloatVector.zero(S);
+      c0_0 = zero; c0_1 = zero;
+      c1_0 = zero; c1_1 = zero;
+      c2_0 = zero; c2_1 = zero;
+      c3_0 = zero; c3_1 = zero;
+      c4_0 = zero; c4_1 = zero;
+      c5_0 = zero; c5_1 = zero;
+      c6_0 = zero; c6_1 = zero;
+      c7_0 = zero; c7_1 = zero;
+      c8_0 = zero; c8_1 = zero;
+      c9_0 = zero; c9_1 = zero;
+      c10_0 = zero; c10_1 = zero;
+      c11_0 = zero; c11_1 = zero;
+    }
+    for (int p = 0; p < depth; p++) {
+      int ai = aOff + p;
+      int bi = bRows[bRow0 + p] + bCol;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector a;
+      a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1);
+      a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1);
+      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1);
+      a = FloatVector.broadcast(S, ap[ai + 3 * KC]); c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1);
+      a = FloatVector.broadcast(S, ap[ai + 4 * KC]); c4_0 = a.fma(b0, c4_0); c4_1 = a.fma(b1, c4_1);
+      a = FloatVector.broadcast(S, ap[ai + 5 * KC]); c5_0 = a.fma(b0, c5_0); c5_1 = a.fma(b1, c5_1);
+      a = FloatVector.broadcast(S, ap[ai + 6 * KC]); c6_0 = a.fma(b0, c6_0); c6_1 = a.fma(b1, c6_1);
+      a = FloatVector.broadcast(S, ap[ai + 7 * KC]); c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1);
+      a = FloatVector.broadcast(S, ap[ai + 8 * KC]); c8_0 = a.fma(b0, c8_0); c8_1 = a.fma(b1, c8_1);
+      a = FloatVector.broadcast(S, ap[ai + 9 * KC]); c9_0 = a.fma(b0, c9_0); c9_1 = a.fma(b1, c9_1);
+      a = FloatVector.broadcast(S, ap[ai + 10 * KC]); c10_0 = a.fma(b0, c10_0); c10_1 = a.fma(b1, c10_1);
+      a = FloatVector.broadcast(S, ap[ai + 11 * KC]); c11_0 = a.fma(b0, c11_0); c11_1 = a.fma(b1, c11_1);
+    }
+    c0_0.intoArray(acc, accOff); c0_1.intoArray(acc, accOff + L);
+    c1_0.intoArray(acc, accOff + ld); c1_1.intoArray(acc, accOff + ld + L);
+    c2_0.intoArray(acc, accOff + 2 * ld); c2_1.intoArray(acc, accOff + 2 * ld + L);
+    c3_0.intoArray(acc, accOff + 3 * ld); c3_1.intoArray(acc, accOff + 3 * ld + L);
+    c4_0.intoArray(acc, accOff + 4 * ld); c4_1.intoArray(acc, accOff + 4 * ld + L);
+    c5_0.intoArray(acc, accOff + 5 * ld); c5_1.intoArray(acc, accOff + 5 * ld + L);
+    c6_0.intoArray(acc, accOff + 6 * ld); c6_1.intoArray(acc, accOff + 6 * ld + L);
+    c7_0.intoArray(acc, accOff + 7 * ld); c7_1.intoArray(acc, accOff + 7 * ld + L);
+    c8_0.intoArray(acc, accOff + 8 * ld); c8_1.intoArray(acc, accOff + 8 * ld + L);
+    c9_0.intoArray(acc, accOff + 9 * ld); c9_1.intoArray(acc, accOff + 9 * ld + L);
+    c10_0.intoArray(acc, accOff + 10 * ld); c10_1.intoArray(acc, accOff + 10 * ld + L);
+    c11_0.intoArray(acc, accOff + 11 * ld); c11_1.intoArray(acc, accOff + 11 * ld + L);
+  }
+
+  /** The 8 x 3-vector micro-kernel reading {@code B} in place; see {@link #microInPlace}. */
+  private static void kernel8x3InPlace(
+      int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff, int ld,
+      boolean accumulate) {
+    FloatVector c0_0, c0_1, c0_2;
+    FloatVector c1_0, c1_1, c1_2;
+    FloatVector c2_0, c2_1, c2_2;
+    FloatVector c3_0, c3_1, c3_2;
+    FloatVector c4_0, c4_1, c4_2;
+    FloatVector c5_0, c5_1, c5_2;
+    FloatVector c6_0, c6_1, c6_2;
+    FloatVector c7_0, c7_1, c7_2;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, acc, accOff); c0_1 = FloatVector.fromArray(S, acc, accOff + L); c0_2 = FloatVector.fromArray(S, acc, accOff + 2 * L);
+      c1_0 = FloatVector.fromArray(S, acc, accOff + ld); c1_1 = FloatVector.fromArray(S, acc, accOff + ld + L); c1_2 = FloatVector.fromArray(S, acc, accOff + ld + 2 * L);
+      c2_0 = FloatVector.fromArray(S, acc, accOff + 2 * ld); c2_1 = FloatVector.fromArray(S, acc, accOff + 2 * ld + L); c2_2 = FloatVector.fromArray(S, acc, accOff + 2 * ld + 2 * L);
+      c3_0 = FloatVector.fromArray(S, acc, accOff + 3 * ld); c3_1 = FloatVector.fromArray(S, acc, accOff + 3 * ld + L); c3_2 = FloatVector.fromArray(S, acc, accOff + 3 * ld + 2 * L);
+      c4_0 = FloatVector.fromArray(S, acc, accOff + 4 * ld); c4_1 = FloatVector.fromArray(S, acc, accOff + 4 * ld + L); c4_2 = FloatVector.fromArray(S, acc, accOff + 4 * ld + 2 * L);
+      c5_0 = FloatVector.fromArray(S, acc, accOff + 5 * ld); c5_1 = FloatVector.fromArray(S, acc, accOff + 5 * ld + L); c5_2 = FloatVector.fromArray(S, acc, accOff + 5 * ld + 2 * L);
+      c6_0 = FloatVector.fromArray(S, acc, accOff + 6 * ld); c6_1 = FloatVector.fromArray(S, acc, accOff + 6 * ld + L); c6_2 = FloatVector.fromArray(S, acc, accOff + 6 * ld + 2 * L);
+      c7_0 = FloatVector.fromArray(S, acc, accOff + 7 * ld); c7_1 = FloatVector.fromArray(S, acc, accOff + 7 * ld + L); c7_2 = FloatVector.fromArray(S, acc, accOff + 7 * ld + 2 * L);
+    } else {
+      FloatVector zero = FloatVector.zero(S);
+      c0_0 = zero; c0_1 = zero; c0_2 = zero;
+      c1_0 = zero; c1_1 = zero; c1_2 = zero;
+      c2_0 = zero; c2_1 = zero; c2_2 = zero;
+      c3_0 = zero; c3_1 = zero; c3_2 = zero;
+      c4_0 = zero; c4_1 = zero; c4_2 = zero;
+      c5_0 = zero; c5_1 = zero; c5_2 = zero;
+      c6_0 = zero; c6_1 = zero; c6_2 = zero;
+      c7_0 = zero; c7_1 = zero; c7_2 = zero;
+    }
+    for (int p = 0; p < depth; p++) {
+      int ai = aOff + p;
+      int bi = bRows[bRow0 + p] + bCol;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+      FloatVector a;
+      a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2);
+      a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2);
+      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1); c2_2 = a.fma(b2, c2_2);
+      a = FloatVector.broadcast(S, ap[ai + 3 * KC]); c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1); c3_2 = a.fma(b2, c3_2);
+      a = FloatVector.broadcast(S, ap[ai + 4 * KC]); c4_0 = a.fma(b0, c4_0); c4_1 = a.fma(b1, c4_1); c4_2 = a.fma(b2, c4_2);
+      a = FloatVector.broadcast(S, ap[ai + 5 * KC]); c5_0 = a.fma(b0, c5_0); c5_1 = a.fma(b1, c5_1); c5_2 = a.fma(b2, c5_2);
+      a = FloatVector.broadcast(S, ap[ai + 6 * KC]); c6_0 = a.fma(b0, c6_0); c6_1 = a.fma(b1, c6_1); c6_2 = a.fma(b2, c6_2);
+      a = FloatVector.broadcast(S, ap[ai + 7 * KC]); c7_0 = a.fma(b0, c7_0); c7_1 = a.fma(b1, c7_1); c7_2 = a.fma(b2, c7_2);
+    }
+    c0_0.intoArray(acc, accOff); c0_1.intoArray(acc, accOff + L); c0_2.intoArray(acc, accOff + 2 * L);
+    c1_0.intoArray(acc, accOff + ld); c1_1.intoArray(acc, accOff + ld + L); c1_2.intoArray(acc, accOff + ld + 2 * L);
+    c2_0.intoArray(acc, accOff + 2 * ld); c2_1.intoArray(acc, accOff + 2 * ld + L); c2_2.intoArray(acc, accOff + 2 * ld + 2 * L);
+    c3_0.intoArray(acc, accOff + 3 * ld); c3_1.intoArray(acc, accOff + 3 * ld + L); c3_2.intoArray(acc, accOff + 3 * ld + 2 * L);
+    c4_0.intoArray(acc, accOff + 4 * ld); c4_1.intoArray(acc, accOff + 4 * ld + L); c4_2.intoArray(acc, accOff + 4 * ld + 2 * L);
+    c5_0.intoArray(acc, accOff + 5 * ld); c5_1.intoArray(acc, accOff + 5 * ld + L); c5_2.intoArray(acc, accOff + 5 * ld + 2 * L);
+    c6_0.intoArray(acc, accOff + 6 * ld); c6_1.intoArray(acc, accOff + 6 * ld + L); c6_2.intoArray(acc, accOff + 6 * ld + 2 * L);
+    c7_0.intoArray(acc, accOff + 7 * ld); c7_1.intoArray(acc, accOff + 7 * ld + L); c7_2.intoArray(acc, accOff + 7 * ld + 2 * L);
+  }
+
+  /** The 6 x 4-vector micro-kernel reading {@code B} in place; see {@link #microInPlace}. */
+  private static void kernel6x4InPlace(
+      int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff, int ld,
+      boolean accumulate) {
+    FloatVector c0_0, c0_1, c0_2, c0_3;
+    FloatVector c1_0, c1_1, c1_2, c1_3;
+    FloatVector c2_0, c2_1, c2_2, c2_3;
+    FloatVector c3_0, c3_1, c3_2, c3_3;
+    FloatVector c4_0, c4_1, c4_2, c4_3;
+    FloatVector c5_0, c5_1, c5_2, c5_3;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, acc, accOff); c0_1 = FloatVector.fromArray(S, acc, accOff + L); c0_2 = FloatVector.fromArray(S, acc, accOff + 2 * L); c0_3 = FloatVector.fromArray(S, acc, accOff + 3 * L);
+      c1_0 = FloatVector.fromArray(S, acc, accOff + ld); c1_1 = FloatVector.fromArray(S, acc, accOff + ld + L); c1_2 = FloatVector.fromArray(S, acc, accOff + ld + 2 * L); c1_3 = FloatVector.fromArray(S, acc, accOff + ld + 3 * L);
+      c2_0 = FloatVector.fromArray(S, acc, accOff + 2 * ld); c2_1 = FloatVector.fromArray(S, acc, accOff + 2 * ld + L); c2_2 = FloatVector.fromArray(S, acc, accOff + 2 * ld + 2 * L); c2_3 = FloatVector.fromArray(S, acc, accOff + 2 * ld + 3 * L);
+      c3_0 = FloatVector.fromArray(S, acc, accOff + 3 * ld); c3_1 = FloatVector.fromArray(S, acc, accOff + 3 * ld + L); c3_2 = FloatVector.fromArray(S, acc, accOff + 3 * ld + 2 * L); c3_3 = FloatVector.fromArray(S, acc, accOff + 3 * ld + 3 * L);
+      c4_0 = FloatVector.fromArray(S, acc, accOff + 4 * ld); c4_1 = FloatVector.fromArray(S, acc, accOff + 4 * ld + L); c4_2 = FloatVector.fromArray(S, acc, accOff + 4 * ld + 2 * L); c4_3 = FloatVector.fromArray(S, acc, accOff + 4 * ld + 3 * L);
+      c5_0 = FloatVector.fromArray(S, acc, accOff + 5 * ld); c5_1 = FloatVector.fromArray(S, acc, accOff + 5 * ld + L); c5_2 = FloatVector.fromArray(S, acc, accOff + 5 * ld + 2 * L); c5_3 = FloatVector.fromArray(S, acc, accOff + 5 * ld + 3 * L);
+    } else {
+      FloatVector zero = FloatVector.zero(S);
+      c0_0 = zero; c0_1 = zero; c0_2 = zero; c0_3 = zero;
+      c1_0 = zero; c1_1 = zero; c1_2 = zero; c1_3 = zero;
+      c2_0 = zero; c2_1 = zero; c2_2 = zero; c2_3 = zero;
+      c3_0 = zero; c3_1 = zero; c3_2 = zero; c3_3 = zero;
+      c4_0 = zero; c4_1 = zero; c4_2 = zero; c4_3 = zero;
+      c5_0 = zero; c5_1 = zero; c5_2 = zero; c5_3 = zero;
+    }
+    for (int p = 0; p < depth; p++) {
+      int ai = aOff + p;
+      int bi = bRows[bRow0 + p] + bCol;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+      FloatVector a;
+      a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2); c0_3 = a.fma(b3, c0_3);
+      a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2); c1_3 = a.fma(b3, c1_3);
+      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1); c2_2 = a.fma(b2, c2_2); c2_3 = a.fma(b3, c2_3);
+      a = FloatVector.broadcast(S, ap[ai + 3 * KC]); c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1); c3_2 = a.fma(b2, c3_2); c3_3 = a.fma(b3, c3_3);
+      a = FloatVector.broadcast(S, ap[ai + 4 * KC]); c4_0 = a.fma(b0, c4_0); c4_1 = a.fma(b1, c4_1); c4_2 = a.fma(b2, c4_2); c4_3 = a.fma(b3, c4_3);
+      a = FloatVector.broadcast(S, ap[ai + 5 * KC]); c5_0 = a.fma(b0, c5_0); c5_1 = a.fma(b1, c5_1); c5_2 = a.fma(b2, c5_2); c5_3 = a.fma(b3, c5_3);
+    }
+    c0_0.intoArray(acc, accOff); c0_1.intoArray(acc, accOff + L); c0_2.intoArray(acc, accOff + 2 * L); c0_3.intoArray(acc, accOff + 3 * L);
+    c1_0.intoArray(acc, accOff + ld); c1_1.intoArray(acc, accOff + ld + L); c1_2.intoArray(acc, accOff + ld + 2 * L); c1_3.intoArray(acc, accOff + ld + 3 * L);
+    c2_0.intoArray(acc, accOff + 2 * ld); c2_1.intoArray(acc, accOff + 2 * ld + L); c2_2.intoArray(acc, accOff + 2 * ld + 2 * L); c2_3.intoArray(acc, accOff + 2 * ld + 3 * L);
+    c3_0.intoArray(acc, accOff + 3 * ld); c3_1.intoArray(acc, accOff + 3 * ld + L); c3_2.intoArray(acc, accOff + 3 * ld + 2 * L); c3_3.intoArray(acc, accOff + 3 * ld + 3 * L);
+    c4_0.intoArray(acc, accOff + 4 * ld); c4_1.intoArray(acc, accOff + 4 * ld + L); c4_2.intoArray(acc, accOff + 4 * ld + 2 * L); c4_3.intoArray(acc, accOff + 4 * ld + 3 * L);
+    c5_0.intoArray(acc, accOff + 5 * ld); c5_1.intoArray(acc, accOff + 5 * ld + L); c5_2.intoArray(acc, accOff + 5 * ld + 2 * L); c5_3.intoArray(acc, accOff + 5 * ld + 3 * L);
+  }
+
+  /** The 6 x 2-vector micro-kernel reading {@code B} in place; see {@link #microInPlace}. */
+  private static void kernel6x2InPlace(
+      int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff, int ld,
+      boolean accumulate) {
+    FloatVector c0_0, c0_1;
+    FloatVector c1_0, c1_1;
+    FloatVector c2_0, c2_1;
+    FloatVector c3_0, c3_1;
+    FloatVector c4_0, c4_1;
+    FloatVector c5_0, c5_1;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, acc, accOff); c0_1 = FloatVector.fromArray(S, acc, accOff + L);
+      c1_0 = FloatVector.fromArray(S, acc, accOff + ld); c1_1 = FloatVector.fromArray(S, acc, accOff + ld + L);
+      c2_0 = FloatVector.fromArray(S, acc, accOff + 2 * ld); c2_1 = FloatVector.fromArray(S, acc, accOff + 2 * ld + L);
+      c3_0 = FloatVector.fromArray(S, acc, accOff + 3 * ld); c3_1 = FloatVector.fromArray(S, acc, accOff + 3 * ld + L);
+      c4_0 = FloatVector.fromArray(S, acc, accOff + 4 * ld); c4_1 = FloatVector.fromArray(S, acc, accOff + 4 * ld + L);
+      c5_0 = FloatVector.fromArray(S, acc, accOff + 5 * ld); c5_1 = FloatVector.fromArray(S, acc, accOff + 5 * ld + L);
+    } else {
+      FloatVector zero = FloatVector.zero(S);
+      c0_0 = zero; c0_1 = zero;
+      c1_0 = zero; c1_1 = zero;
+      c2_0 = zero; c2_1 = zero;
+      c3_0 = zero; c3_1 = zero;
+      c4_0 = zero; c4_1 = zero;
+      c5_0 = zero; c5_1 = zero;
+    }
+    for (int p = 0; p < depth; p++) {
+      int ai = aOff + p;
+      int bi = bRows[bRow0 + p] + bCol;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector a;
+      a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1);
+      a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1);
+      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1);
+      a = FloatVector.broadcast(S, ap[ai + 3 * KC]); c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1);
+      a = FloatVector.broadcast(S, ap[ai + 4 * KC]); c4_0 = a.fma(b0, c4_0); c4_1 = a.fma(b1, c4_1);
+      a = FloatVector.broadcast(S, ap[ai + 5 * KC]); c5_0 = a.fma(b0, c5_0); c5_1 = a.fma(b1, c5_1);
+    }
+    c0_0.intoArray(acc, accOff); c0_1.intoArray(acc, accOff + L);
+    c1_0.intoArray(acc, accOff + ld); c1_1.intoArray(acc, accOff + ld + L);
+    c2_0.intoArray(acc, accOff + 2 * ld); c2_1.intoArray(acc, accOff + 2 * ld + L);
+    c3_0.intoArray(acc, accOff + 3 * ld); c3_1.intoArray(acc, accOff + 3 * ld + L);
+    c4_0.intoArray(acc, accOff + 4 * ld); c4_1.intoArray(acc, accOff + 4 * ld + L);
+    c5_0.intoArray(acc, accOff + 5 * ld); c5_1.intoArray(acc, accOff + 5 * ld + L);
+  }
+
+  /** The 4 x 3-vector micro-kernel reading {@code B} in place; see {@link #microInPlace}. */
+  private static void kernel4x3InPlace(
+      int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff, int ld,
+      boolean accumulate) {
+    FloatVector c0_0, c0_1, c0_2;
+    FloatVector c1_0, c1_1, c1_2;
+    FloatVector c2_0, c2_1, c2_2;
+    FloatVector c3_0, c3_1, c3_2;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, acc, accOff); c0_1 = FloatVector.fromArray(S, acc, accOff + L); c0_2 = FloatVector.fromArray(S, acc, accOff + 2 * L);
+      c1_0 = FloatVector.fromArray(S, acc, accOff + ld); c1_1 = FloatVector.fromArray(S, acc, accOff + ld + L); c1_2 = FloatVector.fromArray(S, acc, accOff + ld + 2 * L);
+      c2_0 = FloatVector.fromArray(S, acc, accOff + 2 * ld); c2_1 = FloatVector.fromArray(S, acc, accOff + 2 * ld + L); c2_2 = FloatVector.fromArray(S, acc, accOff + 2 * ld + 2 * L);
+      c3_0 = FloatVector.fromArray(S, acc, accOff + 3 * ld); c3_1 = FloatVector.fromArray(S, acc, accOff + 3 * ld + L); c3_2 = FloatVector.fromArray(S, acc, accOff + 3 * ld + 2 * L);
+    } else {
+      FloatVector zero = FloatVector.zero(S);
+      c0_0 = zero; c0_1 = zero; c0_2 = zero;
+      c1_0 = zero; c1_1 = zero; c1_2 = zero;
+      c2_0 = zero; c2_1 = zero; c2_2 = zero;
+      c3_0 = zero; c3_1 = zero; c3_2 = zero;
+    }
+    for (int p = 0; p < depth; p++) {
+      int ai = aOff + p;
+      int bi = bRows[bRow0 + p] + bCol;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+      FloatVector a;
+      a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2);
+      a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2);
+      a = FloatVector.broadcast(S, ap[ai + 2 * KC]); c2_0 = a.fma(b0, c2_0); c2_1 = a.fma(b1, c2_1); c2_2 = a.fma(b2, c2_2);
+      a = FloatVector.broadcast(S, ap[ai + 3 * KC]); c3_0 = a.fma(b0, c3_0); c3_1 = a.fma(b1, c3_1); c3_2 = a.fma(b2, c3_2);
+    }
+    c0_0.intoArray(acc, accOff); c0_1.intoArray(acc, accOff + L); c0_2.intoArray(acc, accOff + 2 * L);
+    c1_0.intoArray(acc, accOff + ld); c1_1.intoArray(acc, accOff + ld + L); c1_2.intoArray(acc, accOff + ld + 2 * L);
+    c2_0.intoArray(acc, accOff + 2 * ld); c2_1.intoArray(acc, accOff + 2 * ld + L); c2_2.intoArray(acc, accOff + 2 * ld + 2 * L);
+    c3_0.intoArray(acc, accOff + 3 * ld); c3_1.intoArray(acc, accOff + 3 * ld + L); c3_2.intoArray(acc, accOff + 3 * ld + 2 * L);
+  }
+
+  /** The 3 x 4-vector micro-kernel reading {@code B} in place; see {@link #microInPlace}. */
+  private static void kernel3x4InPlace(
+      int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff, int ld,
+      boolean accumulate) {
+    FloatVector c0_0, c0_1, c0_2, c0_3;
+    FloatVector c1_0, c1_1, c1_2, c1_3;
+    FloatVector c2_0, c2_1, c2_2, c2_3;
+    if (accumulate) {
+      c0_0 = FloatVector.fromArray(S, acc, accOff); c0_1 = FloatVector.fromArray(S, acc, accOff + L); c0_2 = FloatVector.fromArray(S, acc, accOff + 2 * L); c0_3 = FloatVector.fromArray(S, acc, accOff + 3 * L);
+      c1_0 = FloatVector.fromArray(S, acc, accOff + ld); c1_1 = FloatVector.fromArray(S, acc, accOff + ld + L); c1_2 = FloatVector.fromArray(S, acc, accOff + ld + 2 * L); c1_3 = FloatVector.fromArray(S, acc, accOff + ld + 3 * L);
+      c2_0 = FloatVector.fromArray(S, acc, accOff + 2 * ld); c2_1 = FloatVector.fromArray(S, acc, accOff + 2 * ld + L); c2_2 = FloatVector.fromArray(S, acc, accOff + 2 * ld + 2 * L); c2_3 = FloatVector.fromArray(S, acc, accOff + 2 * ld + 3 * L);
+    } else {
+      FloatVector zero = FloatVector.zero(S);
+      c0_0 = zero; c0_1 = zero; c0_2 = zero; c0_3 = zero;
+      c1_0 = zero; c1_1 = zero; c1_2 = zero; c1_3 = zero;
+      c2_0 = zero; c2_1 = zero; c2_2 = zero; c2_3 = zero;
+    }
+    for (int p = 0; p < depth; p++) {
+      int ai = aOff + p;
+      int bi = bRows[bRow0 + p] + bCol;
+      FloatVector b0 = FloatVector.fromArray(S, b, bi);
+      FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
       FloatVector a;
       a = FloatVector.broadcast(S, ap[ai]); c0_0 = a.fma(b0, c0_0); c0_1 = a.fma(b1, c0_1); c0_2 = a.fma(b2, c0_2); c0_3 = a.fma(b3, c0_3);
       a = FloatVector.broadcast(S, ap[ai + KC]); c1_0 = a.fma(b0, c1_0); c1_1 = a.fma(b1, c1_1); c1_2 = a.fma(b2, c1_2); c1_3 = a.fma(b3, c1_3);

@@ -164,6 +164,37 @@ class GemmTest {
     return f;
   }
 
+  /**
+   * A product with few rows reads {@code B} in place, one with many rows packs it; each element is
+   * the same fused multiply-add chain either way, so the few rows' results equal, bit for bit, the
+   * same rows of the taller product.
+   */
+  @Test
+  void readingBInPlaceGivesTheSameBitsAsPackingIt() {
+    int[][] shapes = {{6, 150, 520}, {32, 700, 9}, {13, 97, 401}, {24, 48, 30}};
+    int extraRows = 400;
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      Operands tall = new Operands(m + extraRows, n, k, false, false, m + n + k);
+      float[] a = tall.floats(tall.a);
+      float[] b = tall.floats(tall.b);
+      float[] tallF = new float[(m + extraRows) * n];
+      KERNELS.sgemm(false, false, m + extraRows, n, k, 1f, a, tall.aOff, tall.lda, b, tall.bOff, tall.ldb, 0f,
+          tallF, 0, n);
+      float[] fewF = new float[m * n];
+      KERNELS.sgemm(false, false, m, n, k, 1f, a, tall.aOff, tall.lda, b, tall.bOff, tall.ldb, 0f, fewF, 0, n);
+      assertArrayEquals(Arrays.copyOf(tallF, m * n), fewF, "sgemm " + Arrays.toString(s));
+      double[] tallD = new double[(m + extraRows) * n];
+      KERNELS.dgemm(false, false, m + extraRows, n, k, 1, tall.a, tall.aOff, tall.lda, tall.b, tall.bOff, tall.ldb, 0,
+          tallD, 0, n);
+      double[] fewD = new double[m * n];
+      KERNELS.dgemm(false, false, m, n, k, 1, tall.a, tall.aOff, tall.lda, tall.b, tall.bOff, tall.ldb, 0, fewD, 0, n);
+      assertArrayEquals(Arrays.copyOf(tallD, m * n), fewD, "dgemm " + Arrays.toString(s));
+    }
+  }
+
   @Test
   void sameBitsForOneAndTwoThreads() {
     // Big enough to be split between two threads: by columns, by rows, and a convolution shape.
