@@ -71,6 +71,11 @@ final class Reductions {
         blockLength *= x.shape[d];
       }
     }
+    if ((kind == Kind.SUM || kind == Kind.MEAN) && keptCount == 0 && x.isContiguous() && x.numel > 0
+        && x.numel < 2 * SUM_CHUNK) {
+      // A small whole-tensor sum (a loss): the block sum below, without the generic path's views.
+      return Tensor.full(x.dtype, reduceBlock(x, x.offset, x.numel, kind, correction), outShape);
+    }
     Tensor out = Tensor.zeros(x.dtype, outShape);
     int blocks = out.numel;
     boolean needsElements = kind == Kind.MAX || kind == Kind.MIN || kind == Kind.ARGMAX || kind == Kind.ARGMIN;

@@ -173,7 +173,8 @@ final class ClassTargets {
     return switch (reduction) {
       case NONE -> perPosition;
       case SUM -> perPosition.sum();
-      case MEAN -> perPosition.sum().div(denominator);
+      // sum()/denominator rounded to the dtype once, as Tensor.div would, without its elementwise loop.
+      case MEAN -> Tensor.scalar(perPosition.dtype(), perPosition.sum().item() / denominator);
       default -> throw new IllegalArgumentException("reduction " + reduction + " is not defined for this loss");
     };
   }
