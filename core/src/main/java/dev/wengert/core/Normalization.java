@@ -302,30 +302,12 @@ public final class Normalization {
     return s0 + s1;
   }
 
-  /** {@code Σ(x − m)²} over a run, with four partial sums (a fixed order that breaks the add chain). */
+  /** {@code Σ(x − m)²} over a run, in core's fixed order ({@link Kernels#squaredDeviations}). */
   private static double squaredDeviations(float[] x, int start, int n, double m) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      double a = x[start + i] - m;
-      double b = x[start + i + 1] - m;
-      double c = x[start + i + 2] - m;
-      double d = x[start + i + 3] - m;
-      s0 += a * a;
-      s1 += b * b;
-      s2 += c * c;
-      s3 += d * d;
-    }
-    for (; i < n; i++) {
-      double a = x[start + i] - m;
-      s0 += a * a;
-    }
-    return (s0 + s1) + (s2 + s3);
+    return Kernels.get().squaredDeviations(n, x, start, m);
   }
 
+  /** {@code Σ(x − m)²} over a run, with four partial sums (a fixed order that breaks the add chain). */
   private static double squaredDeviations(double[] x, int start, int n, double m) {
     double s0 = 0;
     double s1 = 0;
@@ -349,25 +331,12 @@ public final class Normalization {
     return (s0 + s1) + (s2 + s3);
   }
 
-  /** {@code Σg·(x − m)} over a run, with four partial sums. */
+  /** {@code Σg·(x − m)} over a run, in core's fixed order ({@link Kernels#dotAboutMean}). */
   private static double dotAboutMean(float[] g, int gStart, float[] x, int xStart, int n, double m) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
-      s0 += g[gStart + i] * (x[xStart + i] - m);
-      s1 += g[gStart + i + 1] * (x[xStart + i + 1] - m);
-      s2 += g[gStart + i + 2] * (x[xStart + i + 2] - m);
-      s3 += g[gStart + i + 3] * (x[xStart + i + 3] - m);
-    }
-    for (; i < n; i++) {
-      s0 += g[gStart + i] * (x[xStart + i] - m);
-    }
-    return (s0 + s1) + (s2 + s3);
+    return Kernels.get().dotAboutMean(n, g, gStart, x, xStart, m);
   }
 
+  /** {@code Σg·(x − m)} over a run, with four partial sums. */
   private static double dotAboutMean(double[] g, int gStart, double[] x, int xStart, int n, double m) {
     double s0 = 0;
     double s1 = 0;

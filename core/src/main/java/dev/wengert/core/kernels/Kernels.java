@@ -119,6 +119,18 @@ public interface Kernels {
   double sum(int n, float[] x, int offset);
 
   /**
+   * {@code Σ (x[offset+i] − mean)²} for {@code i < n}, in float64 in {@link #sum}'s fixed order (a
+   * batch norm's variance about its mean).
+   */
+  double squaredDeviations(int n, float[] x, int offset, double mean);
+
+  /**
+   * {@code Σ g[gOffset+i]·(x[xOffset+i] − mean)} for {@code i < n}, in float64 in {@link #sum}'s
+   * fixed order (a batch norm's weight gradient).
+   */
+  double dotAboutMean(int n, float[] g, int gOffset, float[] x, int xOffset, double mean);
+
+  /**
    * {@code out[i] = (float) Math.exp(x[i])} for {@code i < n}: exactly those bits, whatever the
    * implementation (a faster exponential must prove that it rounds to the same float, or use that
    * expression), on the calling thread. {@code out} may be {@code x} itself.

@@ -379,29 +379,65 @@ final class ScalarKernels implements Kernels {
     return sumFixedOrder(n, x, offset);
   }
 
-  /**
-   * The fixed-order float64 sum shared by all implementations: eight running sums over the
-   * elements {@code i} with {@code i % 8 == lane} of the whole blocks of eight, combined pairwise,
-   * then the tail added in order. Eight independent chains keep the adder busy.
-   */
+  @Override
+  public double squaredDeviations(int n, float[] x, int offset, double mean) {
+    return fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  @Override
+  public double dotAboutMean(int n, float[] g, int gOffset, float[] x, int xOffset, double mean) {
+    return fixedOrder(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
   static double sumFixedOrder(int n, float[] x, int offset) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    return fixedOrder(Term.VALUE, n, null, 0, x, offset, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /** What a fixed-order sum adds for element {@code i}. */
+  enum Term {
+    /** {@code x[i]}. */
+    VALUE,
+    /** {@code (x[i] − mean)²}. */
+    SQUARED_DEVIATION,
+    /** {@code g[i]·(x[i] − mean)}. */
+    PRODUCT_ABOUT_MEAN
+  }
+
+  /**
+   * The fixed-order float64 sum shared by all implementations: eight running sums, lane {@code j}
+   * adding the terms of the elements {@code i ≡ j (mod 8)} of the whole blocks of eight in order,
+   * combined pairwise, then the terms of the tail added in order. Eight independent chains keep
+   * the adder busy, and a vector implementation keeps the same chains in its lanes. Continues from
+   * element {@code from} (a multiple of 8) with running sums {@code s0 … s7}, so that a vector
+   * implementation can hand over its lanes.
+   */
+  static double fixedOrder(
+      Term term, int n, float[] g, int gOffset, float[] x, int xOffset, double mean, int from,
+      double s0, double s1, double s2, double s3, double s4, double s5, double s6, double s7) {
     int blocks = n & ~7;
-    for (int i = 0; i < blocks; i += 8) {
-      int o = offset + i;
-      s0 += x[o];
-      s1 += x[o + 1];
-      s2 += x[o + 2];
-      s3 += x[o + 3];
-      s4 += x[o + 4];
-      s5 += x[o + 5];
-      s6 += x[o + 6];
-      s7 += x[o + 7];
+    int i = from;
+    for (; i < blocks; i += 8) {
+      s0 += term(term, g, gOffset + i, x, xOffset + i, mean);
+      s1 += term(term, g, gOffset + i + 1, x, xOffset + i + 1, mean);
+      s2 += term(term, g, gOffset + i + 2, x, xOffset + i + 2, mean);
+      s3 += term(term, g, gOffset + i + 3, x, xOffset + i + 3, mean);
+      s4 += term(term, g, gOffset + i + 4, x, xOffset + i + 4, mean);
+      s5 += term(term, g, gOffset + i + 5, x, xOffset + i + 5, mean);
+      s6 += term(term, g, gOffset + i + 6, x, xOffset + i + 6, mean);
+      s7 += term(term, g, gOffset + i + 7, x, xOffset + i + 7, mean);
     }
     double total = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    for (int i = blocks; i < n; i++) {
-      total += x[offset + i];
+    for (; i < n; i++) {
+      total += term(term, g, gOffset + i, x, xOffset + i, mean);
     }
     return total;
+  }
+
+  private static double term(Term term, float[] g, int gi, float[] x, int xi, double mean) {
+    return switch (term) {
+      case VALUE -> x[xi];
+      case SQUARED_DEVIATION -> (x[xi] - mean) * (x[xi] - mean);
+      case PRODUCT_ABOUT_MEAN -> g[gi] * (x[xi] - mean);
+    };
   }
 }

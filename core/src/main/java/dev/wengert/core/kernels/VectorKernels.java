@@ -1,6 +1,8 @@
 package dev.wengert.core.kernels;
 
 import dev.wengert.core.Parallel;
+import dev.wengert.core.kernels.ScalarKernels.Term;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -27,6 +29,17 @@ final class VectorKernels implements Kernels {
       VectorSpecies.of(double.class, FLOATS.vectorShape());
 
   private static final int FL = FLOATS.length();
+
+  private static final int DL = DOUBLES.length();
+
+  /**
+   * Whether the fixed-order float64 sums run in vectors: they keep eight running sums, one or two
+   * vectors of doubles with 512- or 256-bit vectors; narrower vectors use the scalar loop. Each
+   * vector of floats widens to two vectors of doubles ({@code convertShape} parts 0 and 1: its
+   * lower and upper halves, in the same shape), and lane {@code j} of the sums receives exactly the
+   * terms of the elements {@code i ≡ j (mod 8)}, in order, as in {@link ScalarKernels#fixedOrder}.
+   */
+  private static final boolean WIDENS = DL == 8 || DL == 4;
 
 
   /** Ints in as many lanes as {@link #FLOATS}, for the positions max pooling keeps. */
@@ -302,14 +315,94 @@ final class VectorKernels implements Kernels {
     return next.compare(VectorOperators.GT, best).or(nextIsNan.andNot(bestIsNan));
   }
 
-  // sum, exp and addRows stay scalar (exp and addRows are the interface's loops): their vector forms
-  // need floats in half a vector (to widen to one vector of doubles), and a second FloatVector shape
-  // in the JVM costs every other kernel: the JIT no longer knows the exact vector class in the Vector
-  // API's shared code and boxes vectors (measured: conv2d forward+backward 4x slower). One shape per
-  // element type.
+  // exp and addRows stay scalar (the interface's loops).
 
   @Override
   public double sum(int n, float[] x, int offset) {
-    return ScalarKernels.sumFixedOrder(n, x, offset);
+    if (!WIDENS || n < FL) {
+      return ScalarKernels.sumFixedOrder(n, x, offset);
+    }
+    DoubleVector low = DoubleVector.zero(DOUBLES);
+    DoubleVector high = low;
+    int i = 0;
+    for (int end = n - n % FL; i < end; i += FL) {
+      FloatVector v = FloatVector.fromArray(FLOATS, x, offset + i);
+      DoubleVector lowerHalf = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
+      DoubleVector upperHalf = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1);
+      if (DL == 8) {
+        low = low.add(lowerHalf).add(upperHalf);
+      } else {
+        low = low.add(lowerHalf);
+        high = high.add(upperHalf);
+      }
+    }
+    return finish(Term.VALUE, n, null, 0, x, offset, 0, i, low, high);
+  }
+
+  @Override
+  public double squaredDeviations(int n, float[] x, int offset, double mean) {
+    if (!WIDENS || n < FL) {
+      return ScalarKernels.fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+    DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+    DoubleVector low = DoubleVector.zero(DOUBLES);
+    DoubleVector high = low;
+    int i = 0;
+    for (int end = n - n % FL; i < end; i += FL) {
+      FloatVector v = FloatVector.fromArray(FLOATS, x, offset + i);
+      DoubleVector lowerHalf = ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0)).sub(m);
+      DoubleVector upperHalf = ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1)).sub(m);
+      if (DL == 8) {
+        low = low.add(lowerHalf.mul(lowerHalf)).add(upperHalf.mul(upperHalf));
+      } else {
+        low = low.add(lowerHalf.mul(lowerHalf));
+        high = high.add(upperHalf.mul(upperHalf));
+      }
+    }
+    return finish(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, i, low, high);
+  }
+
+  @Override
+  public double dotAboutMean(int n, float[] g, int gOffset, float[] x, int xOffset, double mean) {
+    if (!WIDENS || n < FL) {
+      return ScalarKernels.fixedOrder(
+          Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+    DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
+    DoubleVector low = DoubleVector.zero(DOUBLES);
+    DoubleVector high = low;
+    int i = 0;
+    for (int end = n - n % FL; i < end; i += FL) {
+      FloatVector v = FloatVector.fromArray(FLOATS, x, xOffset + i);
+      FloatVector w = FloatVector.fromArray(FLOATS, g, gOffset + i);
+      DoubleVector lowerHalf = ((DoubleVector) w.convertShape(VectorOperators.F2D, DOUBLES, 0))
+          .mul(((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0)).sub(m));
+      DoubleVector upperHalf = ((DoubleVector) w.convertShape(VectorOperators.F2D, DOUBLES, 1))
+          .mul(((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1)).sub(m));
+      if (DL == 8) {
+        low = low.add(lowerHalf).add(upperHalf);
+      } else {
+        low = low.add(lowerHalf);
+        high = high.add(upperHalf);
+      }
+    }
+    return finish(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, i, low, high);
+  }
+
+  /**
+   * Hands the eight running sums kept in {@code low} (and, with four lanes, {@code high}) to the
+   * scalar loop, which finishes from element {@code from}. The lanes go through an array: reading
+   * them one by one with {@code lane(j)} is not compiled well in JDK 17.
+   */
+  private static double finish(
+      Term term, int n, float[] g, int gOffset, float[] x, int xOffset, double mean, int from,
+      DoubleVector low, DoubleVector high) {
+    double[] lanes = new double[8];
+    low.intoArray(lanes, 0);
+    if (DL == 4) {
+      high.intoArray(lanes, 4);
+    }
+    return ScalarKernels.fixedOrder(term, n, g, gOffset, x, xOffset, mean, from,
+        lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
   }
 }

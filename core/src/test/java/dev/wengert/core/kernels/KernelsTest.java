@@ -218,6 +218,39 @@ class KernelsTest {
     }
   }
 
+  /**
+   * A batch norm's sums about the mean: the same bits as the documented order (the scalar loop)
+   * under every implementation and vector width, and accurate against exact arithmetic.
+   */
+  @Test
+  void sumsAboutTheMeanAreAccurateAndInTheDocumentedOrder() {
+    SplittableRandom random = new SplittableRandom(9);
+    int gOff = 5;
+    for (int n : LENGTHS) {
+      float[] x = random(random, X_OFF + n + 2);
+      float[] g = random(random, gOff + n + 1);
+      double mean = random.nextDouble(-0.5, 0.5);
+      double squares = KERNELS.squaredDeviations(n, x, X_OFF, mean);
+      double dot = KERNELS.dotAboutMean(n, g, gOff, x, X_OFF, mean);
+      assertEquals(Double.doubleToLongBits(ScalarKernels.fixedOrder(
+              ScalarKernels.Term.SQUARED_DEVIATION, n, null, 0, x, X_OFF, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+          Double.doubleToLongBits(squares), "squares n=" + n);
+      assertEquals(Double.doubleToLongBits(ScalarKernels.fixedOrder(
+              ScalarKernels.Term.PRODUCT_ABOUT_MEAN, n, g, gOff, x, X_OFF, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+          Double.doubleToLongBits(dot), "dot n=" + n);
+      BigDecimal exactSquares = BigDecimal.ZERO;
+      BigDecimal exactDot = BigDecimal.ZERO;
+      BigDecimal m = new BigDecimal(mean);
+      for (int i = 0; i < n; i++) {
+        BigDecimal d = new BigDecimal(x[X_OFF + i]).subtract(m);
+        exactSquares = exactSquares.add(d.multiply(d));
+        exactDot = exactDot.add(new BigDecimal(g[gOff + i]).multiply(d));
+      }
+      assertEquals(exactSquares.doubleValue(), squares, 1e-12 * Math.max(1, n), "squares n=" + n);
+      assertEquals(exactDot.doubleValue(), dot, 1e-12 * Math.max(1, n), "dot n=" + n);
+    }
+  }
+
   @Test
   void sumDoesNotDependOnThreads() {
     float[] x = random(new SplittableRandom(6), 300_001);
