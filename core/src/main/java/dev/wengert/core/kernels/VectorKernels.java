@@ -35,11 +35,14 @@ final class VectorKernels implements Kernels {
   /**
    * Whether the fixed-order float64 sums run in vectors: they keep eight running sums, one or two
    * vectors of doubles with 512- or 256-bit vectors; narrower vectors use the scalar loop. Each
-   * vector of floats widens to two vectors of doubles ({@code convertShape} parts 0 and 1: its
-   * lower and upper halves, in the same shape), and lane {@code j} of the sums receives exactly the
-   * terms of the elements {@code i ≡ j (mod 8)}, in order, as in {@link ScalarKernels#fixedOrder}.
+   * block of eight floats widens to one or two vectors of doubles ({@link #widen}), and lane {@code
+   * j} of the sums receives exactly the terms of the elements {@code i ≡ j (mod 8)}, in order, as in
+   * {@link ScalarKernels#fixedOrder}.
    */
   private static final boolean WIDENS = DL == 8 || DL == 4;
+
+  /** Shortest run whose fixed-order sum uses the vectors (each step loads whole vectors of floats). */
+  private static final int SUM_MIN = FL + 4;
 
 
   /** Ints in as many lanes as {@link #FLOATS}, for the positions max pooling keeps. */
@@ -319,52 +322,48 @@ final class VectorKernels implements Kernels {
 
   @Override
   public double sum(int n, float[] x, int offset) {
-    if (!WIDENS || n < FL) {
+    if (!WIDENS || n < SUM_MIN) {
       return ScalarKernels.sumFixedOrder(n, x, offset);
     }
     DoubleVector low = DoubleVector.zero(DOUBLES);
     DoubleVector high = low;
     int i = 0;
-    for (int end = n - n % FL; i < end; i += FL) {
-      FloatVector v = FloatVector.fromArray(FLOATS, x, offset + i);
-      DoubleVector lowerHalf = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0);
-      DoubleVector upperHalf = (DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1);
-      if (DL == 8) {
-        low = low.add(lowerHalf).add(upperHalf);
-      } else {
-        low = low.add(lowerHalf);
-        high = high.add(upperHalf);
+    for (int end = n - FL - 4; i <= end; i += 8) {
+      low = low.add(widen(x, offset + i));
+      if (DL == 4) {
+        high = high.add(widen(x, offset + i + 4));
       }
     }
-    return finish(Term.VALUE, n, null, 0, x, offset, 0, i, low, high);
+    double[] lanes = lanes(low, high);
+    return ScalarKernels.fixedOrder(Term.VALUE, n, null, 0, x, offset, 0, i,
+        lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
   }
 
   @Override
   public double squaredDeviations(int n, float[] x, int offset, double mean) {
-    if (!WIDENS || n < FL) {
+    if (!WIDENS || n < SUM_MIN) {
       return ScalarKernels.fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
     DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
     DoubleVector low = DoubleVector.zero(DOUBLES);
     DoubleVector high = low;
     int i = 0;
-    for (int end = n - n % FL; i < end; i += FL) {
-      FloatVector v = FloatVector.fromArray(FLOATS, x, offset + i);
-      DoubleVector lowerHalf = ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0)).sub(m);
-      DoubleVector upperHalf = ((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1)).sub(m);
-      if (DL == 8) {
-        low = low.add(lowerHalf.mul(lowerHalf)).add(upperHalf.mul(upperHalf));
-      } else {
-        low = low.add(lowerHalf.mul(lowerHalf));
-        high = high.add(upperHalf.mul(upperHalf));
+    for (int end = n - FL - 4; i <= end; i += 8) {
+      DoubleVector d = widen(x, offset + i).sub(m);
+      low = low.add(d.mul(d));
+      if (DL == 4) {
+        DoubleVector e = widen(x, offset + i + 4).sub(m);
+        high = high.add(e.mul(e));
       }
     }
-    return finish(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, i, low, high);
+    double[] lanes = lanes(low, high);
+    return ScalarKernels.fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, i,
+        lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
   }
 
   @Override
   public double dotAboutMean(int n, float[] g, int gOffset, float[] x, int xOffset, double mean) {
-    if (!WIDENS || n < FL) {
+    if (!WIDENS || n < SUM_MIN) {
       return ScalarKernels.fixedOrder(
           Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
@@ -372,37 +371,33 @@ final class VectorKernels implements Kernels {
     DoubleVector low = DoubleVector.zero(DOUBLES);
     DoubleVector high = low;
     int i = 0;
-    for (int end = n - n % FL; i < end; i += FL) {
-      FloatVector v = FloatVector.fromArray(FLOATS, x, xOffset + i);
-      FloatVector w = FloatVector.fromArray(FLOATS, g, gOffset + i);
-      DoubleVector lowerHalf = ((DoubleVector) w.convertShape(VectorOperators.F2D, DOUBLES, 0))
-          .mul(((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 0)).sub(m));
-      DoubleVector upperHalf = ((DoubleVector) w.convertShape(VectorOperators.F2D, DOUBLES, 1))
-          .mul(((DoubleVector) v.convertShape(VectorOperators.F2D, DOUBLES, 1)).sub(m));
-      if (DL == 8) {
-        low = low.add(lowerHalf).add(upperHalf);
-      } else {
-        low = low.add(lowerHalf);
-        high = high.add(upperHalf);
+    for (int end = n - FL - 4; i <= end; i += 8) {
+      low = low.add(widen(g, gOffset + i).mul(widen(x, xOffset + i).sub(m)));
+      if (DL == 4) {
+        high = high.add(widen(g, gOffset + i + 4).mul(widen(x, xOffset + i + 4).sub(m)));
       }
     }
-    return finish(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, i, low, high);
+    double[] lanes = lanes(low, high);
+    return ScalarKernels.fixedOrder(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, i,
+        lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
   }
 
   /**
-   * Hands the eight running sums kept in {@code low} (and, with four lanes, {@code high}) to the
-   * scalar loop, which finishes from element {@code from}. The lanes go through an array: reading
-   * them one by one with {@code lane(j)} is not compiled well in JDK 17.
+   * The {@code DL} floats at {@code a[at]}, widened to doubles: the lower part of a whole vector
+   * of floats ({@code convertShape} part 0; part 1 goes through a slice that JDK 17 may leave
+   * uncompiled, so the upper half is read by a second load instead).
    */
-  private static double finish(
-      Term term, int n, float[] g, int gOffset, float[] x, int xOffset, double mean, int from,
-      DoubleVector low, DoubleVector high) {
+  private static DoubleVector widen(float[] a, int at) {
+    return (DoubleVector) FloatVector.fromArray(FLOATS, a, at).convertShape(VectorOperators.F2D, DOUBLES, 0);
+  }
+
+  /** The eight running sums as an array (reading lanes one by one compiles badly in JDK 17). */
+  private static double[] lanes(DoubleVector low, DoubleVector high) {
     double[] lanes = new double[8];
     low.intoArray(lanes, 0);
     if (DL == 4) {
       high.intoArray(lanes, 4);
     }
-    return ScalarKernels.fixedOrder(term, n, g, gOffset, x, xOffset, mean, from,
-        lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
+    return lanes;
   }
 }
