@@ -78,10 +78,11 @@ public final class Parallel {
 
   /** How many chunks {@link #forRange} uses for {@code n} indices and this grain. */
   public static int chunkCount(int n, int grain) {
-    if (n <= 0 || threads == 1 || inWorker()) {
+    long byGrain = Math.max(1, n / (long) Math.max(1, grain));
+    // The thread-local look-up last: most calls (small loops, nested kernels) stop before it.
+    if (n <= 0 || threads == 1 || byGrain == 1 || inWorker()) {
       return 1;
     }
-    long byGrain = Math.max(1, n / (long) Math.max(1, grain));
     return (int) Math.min(threads, Math.min(byGrain, n));
   }
 

@@ -334,7 +334,11 @@ final class VectorKernels implements Kernels {
         high = high.add(widen(x, offset + i + 4));
       }
     }
-    double[] lanes = lanes(low, high);
+    double[] lanes = new double[8]; // lane(j), or a helper taking the vectors, compiles badly in JDK 17
+    low.intoArray(lanes, 0);
+    if (DL == 4) {
+      high.intoArray(lanes, 4);
+    }
     return ScalarKernels.fixedOrder(Term.VALUE, n, null, 0, x, offset, 0, i,
         lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
   }
@@ -356,7 +360,11 @@ final class VectorKernels implements Kernels {
         high = high.add(e.mul(e));
       }
     }
-    double[] lanes = lanes(low, high);
+    double[] lanes = new double[8]; // lane(j), or a helper taking the vectors, compiles badly in JDK 17
+    low.intoArray(lanes, 0);
+    if (DL == 4) {
+      high.intoArray(lanes, 4);
+    }
     return ScalarKernels.fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, i,
         lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
   }
@@ -377,7 +385,11 @@ final class VectorKernels implements Kernels {
         high = high.add(widen(g, gOffset + i + 4).mul(widen(x, xOffset + i + 4).sub(m)));
       }
     }
-    double[] lanes = lanes(low, high);
+    double[] lanes = new double[8]; // lane(j), or a helper taking the vectors, compiles badly in JDK 17
+    low.intoArray(lanes, 0);
+    if (DL == 4) {
+      high.intoArray(lanes, 4);
+    }
     return ScalarKernels.fixedOrder(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, i,
         lanes[0], lanes[1], lanes[2], lanes[3], lanes[4], lanes[5], lanes[6], lanes[7]);
   }
@@ -389,15 +401,5 @@ final class VectorKernels implements Kernels {
    */
   private static DoubleVector widen(float[] a, int at) {
     return (DoubleVector) FloatVector.fromArray(FLOATS, a, at).convertShape(VectorOperators.F2D, DOUBLES, 0);
-  }
-
-  /** The eight running sums as an array (reading lanes one by one compiles badly in JDK 17). */
-  private static double[] lanes(DoubleVector low, DoubleVector high) {
-    double[] lanes = new double[8];
-    low.intoArray(lanes, 0);
-    if (DL == 4) {
-      high.intoArray(lanes, 4);
-    }
-    return lanes;
   }
 }
