@@ -33,9 +33,8 @@ public final class Convolution {
         bias == null ? "" : Shapes.lazy(bias.shape()), ws[0], Shapes.lazy(ws));
     int ho = geo.outputHeight("conv2d", xs[2], ws[2]);
     int wo = geo.outputWidth("conv2d", xs[3], ws[3]);
-    Tensor out = Tensor.zeros(input.dtype(), xs[0], ws[0], ho, wo);
-    ConvolutionKernels.forward(input.contiguous(), weight.contiguous(), bias == null ? null : bias.contiguous(), out, geo);
-    return out;
+    return ConvolutionKernels.forward(
+        input.contiguous(), weight.contiguous(), bias == null ? null : bias.contiguous(), ho, wo, geo);
   }
 
   /**
@@ -62,9 +61,7 @@ public final class Convolution {
         ho == gs[2] && wo == gs[3],
         "conv_transpose2d: output size %sx%s does not map back to input %sx%s (it gives %sx%s)",
         height, width, gs[2], gs[3], ho, wo);
-    Tensor out = Tensor.zeros(gradOut.dtype(), gs[0], channels, height, width);
-    ConvolutionKernels.adjointInput(gradOut.contiguous(), weight.contiguous(), out, geo);
-    return out;
+    return ConvolutionKernels.adjointInput(gradOut.contiguous(), weight.contiguous(), channels, height, width, geo);
   }
 
   /**
