@@ -104,6 +104,13 @@ final class ConvolutionKernels {
   private static final int OVERLAP_MIN = 1 << 18;
 
   /**
+   * Least multiply-adds per output element for which the forward holds samples while its output is
+   * allocated: with fewer (a 3x3 kernel over one channel: 10) copying a held sample costs about as
+   * much as computing it (measured: 64x1x28x28 -> 32 forward 4% slower when holding).
+   */
+  private static final int OVERLAP_MIN_DEPTH = 16;
+
+  /**
    * Most elements of finished samples a thread holds while the output is being allocated
    * (measured, 32x3x32x32 -> 64 forward: 1.9-2.1 -> 1.5-1.7 ms with 4 MB; with 1 MB, 1.7-1.9).
    */
@@ -358,17 +365,17 @@ final class ConvolutionKernels {
 
     /**
      * Runs {@code perThread}'s sample bodies over samples {@code [0, batch)} and returns the output
-     * {@code shape} they fill, {@code sampleSize} elements per sample. A large output is allocated
-     * by the calling thread while the others already compute samples (the JVM zeroes a new array
-     * on the thread that allocates it: 0.3-0.4 ms for 8 MB, during which a second thread would
-     * otherwise wait); those keep their first samples in a buffer and copy them in once the output
-     * exists. Samples go to whichever thread asks next; each sample's bits do not depend on the
-     * thread, nor on whether it went through the buffer.
+     * {@code shape} they fill, {@code sampleSize} elements per sample. With {@code overlap}, a large
+     * output is allocated by the calling thread while the others already compute samples (the JVM
+     * zeroes a new array on the thread that allocates it: 0.3-0.4 ms for 8 MB, during which a
+     * second thread would otherwise wait); those keep their first samples in a buffer and copy
+     * them in once the output exists. Samples go to whichever thread asks next; each sample's bits
+     * do not depend on the thread, nor on whether it went through the buffer.
      */
     final Tensor eachSample(
-        int batch, int sampleSize, DType dtype, int[] shape, Supplier<SampleBody<T>> perThread) {
+        int batch, int sampleSize, DType dtype, int[] shape, boolean overlap, Supplier<SampleBody<T>> perThread) {
       int threads = Parallel.chunkCount(batch, 2);
-      if (threads <= 1 || (long) batch * sampleSize < OVERLAP_MIN) {
+      if (!overlap || threads <= 1 || (long) batch * sampleSize < OVERLAP_MIN) {
         Tensor out = Tensor.zeros(dtype, shape);
         T y = data(out);
         forSamples(batch, (from, to) -> {
@@ -450,7 +457,8 @@ final class ConvolutionKernels {
       // The wide forward's bias row is a run of ones kept after the staged block.
       int onesAt = p.stagedSize();
       int wideLength = p.bandRows * p.phaseWidth;
-      return eachSample(p.batch, p.outChannels * p.outPlane, xt.dtype, shape, () -> {
+      boolean overlap = depth >= OVERLAP_MIN_DEPTH;
+      return eachSample(p.batch, p.outChannels * p.outPlane, xt.dtype, shape, overlap, () -> {
         T col = buffer(Slot.COLUMNS, p.wideRuns ? 0 : p.columnsSize());
         T xs = buffer(Slot.STAGED, staged ? onesAt + wideLength : 0);
         T yw = buffer(Slot.WIDE, p.wideRuns ? p.groupOutChannels * wideLength : 0);
@@ -557,7 +565,7 @@ final class ConvolutionKernels {
       // W_gᵀ once per call, so the GEMMs pack it without transposing.
       T wT = buffer(Slot.WEIGHTS, p.outChannels * p.depth);
       transposeWeights(p, w, wt.offset, wT);
-      return eachSample(p.batch, p.channels * p.inPlane, gyt.dtype, shape, () -> {
+      return eachSample(p.batch, p.channels * p.inPlane, gyt.dtype, shape, true, () -> {
         T col = buffer(Slot.COLUMNS, p.columnsSize());
         T dxs = buffer(Slot.STAGED, p.stagedSize());
         T gyw = buffer(Slot.WIDE, wide ? p.groupOutChannels * p.bandRows * p.phaseWidth : 0);
