@@ -228,8 +228,8 @@ class ConvolutionTest {
     list.add(new Case(7, 32, 8, 8, 48, 1, 1, Conv2dGeometry.unit()));
     // Outputs large enough to be allocated while the other threads start (and hold samples):
     // the forward's, then the input gradient's (with a stride, so unstaging de-interleaves).
-    list.add(new Case(10, 4, 32, 32, 32, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 1)));
-    list.add(new Case(10, 32, 32, 32, 4, 3, 3, Conv2dGeometry.of(2, 2, 1, 1, 1, 1, 1)));
+    list.add(new Case(8, 4, 64, 64, 32, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 1)));
+    list.add(new Case(8, 32, 64, 64, 4, 3, 3, Conv2dGeometry.of(2, 2, 1, 1, 1, 1, 1)));
     return list.stream().flatMap(c -> Stream.of(Arguments.of(c, DType.FLOAT64), Arguments.of(c, DType.FLOAT32)));
   }
 
