@@ -191,7 +191,11 @@ public final class Parallel {
       }
     }
 
+    /** Waits for a running loop to end, keeps the pool from starting another, and ends the workers. */
     void shutdown() {
+      while (!acquire()) {
+        Thread.onSpinWait();
+      }
       shutdown = true;
       for (Worker w : workers) {
         LockSupport.unpark(w);
@@ -221,29 +225,25 @@ public final class Parallel {
     @Override
     public void run() {
       Loop seen = null;
-      while (!pool.shutdown) {
-        Loop loop = awaitLoop(seen);
-        if (loop == null) {
-          continue;
-        }
-        seen = loop;
-        if (chunk < loop.chunks) {
-          loop.runChunk(chunk);
+      while (true) {
+        Loop loop = pool.current;
+        if (loop != seen) {
+          seen = loop;
+          if (chunk < loop.chunks) {
+            loop.runChunk(chunk);
+          }
+        } else if (pool.shutdown) {
+          return; // no loop can follow: shutdown holds the pool
+        } else {
+          idle(seen);
         }
       }
     }
 
-    /** The pool's loop once it is not {@code seen}; null when woken for another reason. */
-    private Loop awaitLoop(Loop seen) {
+    /** Polls until the pool's loop is not {@code seen} or it shuts down, for a while; then parks. */
+    private void idle(Loop seen) {
       long start = System.nanoTime();
-      for (int spins = 0; ; spins++) {
-        Loop loop = pool.current;
-        if (loop != seen) {
-          return loop;
-        }
-        if (pool.shutdown) {
-          return null;
-        }
+      for (int spins = 0; pool.current == seen && !pool.shutdown; spins++) {
         if ((spins & 63) != 0 || System.nanoTime() - start < SPIN_NANOS) {
           Thread.onSpinWait();
           continue;
@@ -255,7 +255,7 @@ public final class Parallel {
           LockSupport.park(this);
         }
         parked = false;
-        return null;
+        return;
       }
     }
   }

@@ -141,6 +141,32 @@ class ParallelTest {
   }
 
   @Test
+  void changingTheThreadCountWhileLoopsRunLosesNoChunk() throws Exception {
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Long> loops = caller.submit(() -> {
+        long done = 0;
+        for (int r = 0; r < 3000; r++) {
+          int[] runs = new int[64];
+          Parallel.forRange(64, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+              runs[i]++;
+            }
+          });
+          done += java.util.Arrays.stream(runs).sum();
+        }
+        return done;
+      });
+      for (int i = 0; !loops.isDone(); i++) {
+        Parallel.setThreads(2 + i % 2);
+      }
+      assertEquals(3000L * 64, loops.get(60, TimeUnit.SECONDS));
+    } finally {
+      caller.shutdownNow();
+    }
+  }
+
+  @Test
   void oneThreadRunsEverythingOnTheCaller() {
     Parallel.setThreads(1);
     Thread me = Thread.currentThread();
