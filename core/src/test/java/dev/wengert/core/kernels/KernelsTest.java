@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wengert.core.Parallel;
 import java.math.BigDecimal;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The elementwise kernels and the choice of implementation. The core pom reruns this class with
@@ -149,14 +152,16 @@ class KernelsTest {
   }
 
   /**
-   * Max pooling against a plain scan of each window, on values drawn from {0, 1, 2, NaN} so ties
-   * and NaNs are common, for widths around every vector length, odd sizes, and planes that end
-   * exactly at the array's end (where the vector kernel must not read past it).
+   * Max pooling against a plain scan of each window, for widths around every vector length, odd
+   * sizes, and planes that end exactly at the array's end (where the vector kernel must not read
+   * past it). Values are drawn from a few so that ties are common: with NaNs (which send a vector
+   * of windows to the scalar rule), without (the vector rule), and with infinities of both signs
+   * (whose sum is a NaN, though no value is).
    */
-  @Test
-  void maxPool2x2() {
+  @ParameterizedTest
+  @MethodSource("poolValues")
+  void maxPool2x2(float[] values) {
     SplittableRandom random = new SplittableRandom(8);
-    float[] values = {0f, 1f, 2f, Float.NaN};
     for (int planes : new int[] {1, 3}) {
       for (int h : new int[] {2, 3, 5, 28}) {
         for (int w : new int[] {2, 3, 4, 5, 14, 15, 28, 31, 32, 33, 34, 64, 65, 100}) {
@@ -199,6 +204,13 @@ class KernelsTest {
         }
       }
     }
+  }
+
+  static Stream<float[]> poolValues() {
+    return Stream.of(
+        new float[] {0f, 1f, 2f, Float.NaN},
+        new float[] {0f, 1f, 2f, -0f},
+        new float[] {-1f, 3f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
   }
 
   @Test
