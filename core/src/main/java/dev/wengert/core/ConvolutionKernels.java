@@ -2,6 +2,7 @@ package dev.wengert.core;
 
 import dev.wengert.core.kernels.Kernels;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -389,14 +390,14 @@ final class ConvolutionKernels {
       }
       AtomicReference<Tensor> output = new AtomicReference<>();
       AtomicInteger next = new AtomicInteger();
-      boolean[] failed = new boolean[1];
+      AtomicBoolean failed = new AtomicBoolean(); // read by the other threads while they wait
       int maxHeld = Math.max(1, HELD_CAP / sampleSize);
       Parallel.forRange(threads, 1, (from, to) -> {
         if (from == 0) { // the calling thread's chunk
           try {
             output.set(Tensor.zeros(dtype, shape));
           } catch (RuntimeException | Error e) {
-            failed[0] = true;
+            failed.set(true);
             throw e;
           }
         }
@@ -413,7 +414,8 @@ final class ConvolutionKernels {
           if (y == null) {
             return;
           }
-          heldCount = release(heldSamples, heldCount, sampleSize, y);
+          release(heldSamples, heldCount, sampleSize, y);
+          heldCount = 0;
           body.run(n, y, n * sampleSize);
         }
         T y = awaitData(output, failed);
@@ -425,10 +427,10 @@ final class ConvolutionKernels {
     }
 
     /** The output's array once the calling thread has allocated it; null if that failed. */
-    private T awaitData(AtomicReference<Tensor> output, boolean[] failed) {
+    private T awaitData(AtomicReference<Tensor> output, AtomicBoolean failed) {
       Tensor out;
       while ((out = output.get()) == null) {
-        if (failed[0]) {
+        if (failed.get()) {
           return null;
         }
         Thread.onSpinWait();
@@ -436,15 +438,12 @@ final class ConvolutionKernels {
       return data(out);
     }
 
-    /** Copies the held samples into the output; returns 0, the number now held. */
-    private int release(int[] heldSamples, int heldCount, int sampleSize, T y) {
-      if (heldCount > 0) {
-        T held = buffer(Slot.HELD, 0);
-        for (int i = 0; i < heldCount; i++) {
-          System.arraycopy(held, i * sampleSize, y, heldSamples[i] * sampleSize, sampleSize);
-        }
+    /** Copies the {@code heldCount} held samples into the output. */
+    private void release(int[] heldSamples, int heldCount, int sampleSize, T y) {
+      T held = buffer(Slot.HELD, 0);
+      for (int i = 0; i < heldCount; i++) {
+        System.arraycopy(held, i * sampleSize, y, heldSamples[i] * sampleSize, sampleSize);
       }
-      return 0;
     }
 
     final Tensor forward(Plan p, Tensor xt, Tensor wt, Tensor bt, int[] shape) {

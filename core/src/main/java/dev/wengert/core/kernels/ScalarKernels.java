@@ -381,16 +381,16 @@ final class ScalarKernels implements Kernels {
 
   @Override
   public double squaredDeviations(int n, float[] x, int offset, double mean) {
-    return fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    return fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean);
   }
 
   @Override
   public double dotAboutMean(int n, float[] g, int gOffset, float[] x, int xOffset, double mean) {
-    return fixedOrder(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    return fixedOrder(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean);
   }
 
   static double sumFixedOrder(int n, float[] x, int offset) {
-    return fixedOrder(Term.VALUE, n, null, 0, x, offset, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    return fixedOrder(Term.VALUE, n, null, 0, x, offset, 0);
   }
 
   /** What a fixed-order sum adds for element {@code i}. */
@@ -401,6 +401,11 @@ final class ScalarKernels implements Kernels {
     SQUARED_DEVIATION,
     /** {@code g[i]·(x[i] − mean)}. */
     PRODUCT_ABOUT_MEAN
+  }
+
+  /** The fixed-order sum of {@code term} over all {@code n} elements (see the overload below). */
+  static double fixedOrder(Term term, int n, float[] g, int gOffset, float[] x, int xOffset, double mean) {
+    return fixedOrder(term, n, g, gOffset, x, xOffset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /**

@@ -354,7 +354,7 @@ final class VectorKernels implements Kernels {
   @Override
   public double squaredDeviations(int n, float[] x, int offset, double mean) {
     if (!WIDENS || n < SUM_MIN) {
-      return ScalarKernels.fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      return ScalarKernels.fixedOrder(Term.SQUARED_DEVIATION, n, null, 0, x, offset, mean);
     }
     DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
     DoubleVector low = DoubleVector.zero(DOUBLES);
@@ -380,8 +380,7 @@ final class VectorKernels implements Kernels {
   @Override
   public double dotAboutMean(int n, float[] g, int gOffset, float[] x, int xOffset, double mean) {
     if (!WIDENS || n < SUM_MIN) {
-      return ScalarKernels.fixedOrder(
-          Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+      return ScalarKernels.fixedOrder(Term.PRODUCT_ABOUT_MEAN, n, g, gOffset, x, xOffset, mean);
     }
     DoubleVector m = DoubleVector.broadcast(DOUBLES, mean);
     DoubleVector low = DoubleVector.zero(DOUBLES);

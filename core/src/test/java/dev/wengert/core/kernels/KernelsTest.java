@@ -245,10 +245,10 @@ class KernelsTest {
       double squares = KERNELS.squaredDeviations(n, x, X_OFF, mean);
       double dot = KERNELS.dotAboutMean(n, g, gOff, x, X_OFF, mean);
       assertEquals(Double.doubleToLongBits(ScalarKernels.fixedOrder(
-              ScalarKernels.Term.SQUARED_DEVIATION, n, null, 0, x, X_OFF, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+              ScalarKernels.Term.SQUARED_DEVIATION, n, null, 0, x, X_OFF, mean)),
           Double.doubleToLongBits(squares), "squares n=" + n);
       assertEquals(Double.doubleToLongBits(ScalarKernels.fixedOrder(
-              ScalarKernels.Term.PRODUCT_ABOUT_MEAN, n, g, gOff, x, X_OFF, mean, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+              ScalarKernels.Term.PRODUCT_ABOUT_MEAN, n, g, gOff, x, X_OFF, mean)),
           Double.doubleToLongBits(dot), "dot n=" + n);
       BigDecimal exactSquares = BigDecimal.ZERO;
       BigDecimal exactDot = BigDecimal.ZERO;
