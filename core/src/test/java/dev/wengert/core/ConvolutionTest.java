@@ -77,6 +77,16 @@ class ConvolutionTest {
     cases.add(new Case(5, 1, 9, 8, 6, 5, 5, Conv2dGeometry.unit()));
     // Staged rows much longer than the output rows: the input gradient adds row by row.
     cases.add(new Case(3, 2, 9, 9, 3, 3, 3, Conv2dGeometry.of(1, 1, 0, 0, 3, 3, 1)));
+    // Strided, with 16 input channels per group, 16 kernel taps or more and rows long enough for the
+    // input gradient by stride phases: an E-like 5x5 stride 2, dilation 2 (odd phases get no tap),
+    // stride 3 with asymmetric padding, groups with an odd left padding (the odd column phase comes
+    // first), a stride in the width only, and dilation 3 (taps three output positions apart).
+    cases.add(new Case(2, 16, 12, 20, 6, 5, 5, Conv2dGeometry.of(2, 2, 2, 2, 1, 1, 1)));
+    cases.add(new Case(3, 16, 11, 23, 4, 5, 5, Conv2dGeometry.of(2, 2, 1, 1, 2, 2, 1)));
+    cases.add(new Case(2, 16, 10, 25, 3, 4, 5, new Conv2dGeometry(3, 3, 0, 2, 1, 2, 1, 1, 1)));
+    cases.add(new Case(2, 32, 9, 18, 4, 4, 4, Conv2dGeometry.of(2, 2, 1, 1, 1, 1, 2)));
+    cases.add(new Case(2, 16, 7, 30, 3, 4, 4, Conv2dGeometry.of(1, 2, 1, 1, 1, 1, 1)));
+    cases.add(new Case(2, 16, 13, 41, 3, 4, 4, Conv2dGeometry.of(2, 2, 3, 3, 3, 3, 1)));
     // A plane too large for one column buffer: processed in bands of output rows.
     int depth = 5 * 3 * 3;
     int wide = ConvolutionKernels.COLUMN_CAP / depth / 3 + 7;
@@ -230,6 +240,8 @@ class ConvolutionTest {
     // the forward's, then the input gradient's (with a stride, so unstaging de-interleaves).
     list.add(new Case(8, 4, 64, 64, 32, 3, 3, Conv2dGeometry.of(1, 1, 1, 1, 1, 1, 1)));
     list.add(new Case(8, 32, 64, 64, 4, 3, 3, Conv2dGeometry.of(2, 2, 1, 1, 1, 1, 1)));
+    // The same size by stride phases (5x5 taps): held samples must get every pixel too.
+    list.add(new Case(8, 32, 64, 64, 4, 5, 5, Conv2dGeometry.of(2, 2, 2, 2, 1, 1, 1)));
     return list.stream().flatMap(c -> Stream.of(Arguments.of(c, DType.FLOAT64), Arguments.of(c, DType.FLOAT32)));
   }
 

@@ -89,6 +89,12 @@ public interface Kernels {
   /** {@code out[i] = x[i] + y[i]} for {@code i < n}. */
   void add(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
 
+  /**
+   * {@code out[2i] = x[i]} and {@code out[2i + 1] = y[i]} for {@code i < n}: two stride-2 phases of
+   * a row put back together.
+   */
+  void interleave(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
+
   /** {@code out[i] = x[i] * y[i]} for {@code i < n}. */
   void mul(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
 

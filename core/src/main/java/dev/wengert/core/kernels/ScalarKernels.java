@@ -284,6 +284,19 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void interleave(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+    interleave(0, n, x, xOff, y, yOff, out, outOff);
+  }
+
+  /** Pairs {@code [from, n)} of {@link #interleave(int, float[], int, float[], int, float[], int)}. */
+  static void interleave(int from, int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+    for (int i = from; i < n; i++) {
+      out[outOff + 2 * i] = x[xOff + i];
+      out[outOff + 2 * i + 1] = y[yOff + i];
+    }
+  }
+
+  @Override
   public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
     Parallel.forRange(
         n,

@@ -57,6 +57,11 @@ final class VectorKernels implements Kernels {
   private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i % FL);
   private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(FLOATS, i -> (2 * i + 1) % FL);
   private static final VectorMask<Float> UPPER_HALF = FLOATS.indexInRange(-FL / 2, FL / 2);
+  /** Lane {@code i} takes lane {@code i/2} of the lower half, or of the upper half. */
+  private static final VectorShuffle<Float> ZIP_LOWER = VectorShuffle.fromOp(FLOATS, i -> i / 2);
+  private static final VectorShuffle<Float> ZIP_UPPER = VectorShuffle.fromOp(FLOATS, i -> FL / 2 + i / 2);
+  private static final VectorMask<Float> ODD_LANES_MASK =
+      VectorMask.fromLong(FLOATS, 0xAAAAAAAAAAAAAAAAL & (FL == 64 ? -1L : (1L << FL) - 1));
 
   /**
    * Products with fewer multiply-adds than this skip packing and threads (measured: at 16^3 the
@@ -315,6 +320,19 @@ final class VectorKernels implements Kernels {
         }
       }
     }
+  }
+
+  @Override
+  public void interleave(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+    int i = 0;
+    // One-vector permutes (as in maxPool2x2): each pair of vectors gives two interleaved ones.
+    for (int end = n - FL; i <= end; i += FL) {
+      FloatVector a = FloatVector.fromArray(FLOATS, x, xOff + i);
+      FloatVector b = FloatVector.fromArray(FLOATS, y, yOff + i);
+      a.rearrange(ZIP_LOWER).blend(b.rearrange(ZIP_LOWER), ODD_LANES_MASK).intoArray(out, outOff + 2 * i);
+      a.rearrange(ZIP_UPPER).blend(b.rearrange(ZIP_UPPER), ODD_LANES_MASK).intoArray(out, outOff + 2 * i + FL);
+    }
+    ScalarKernels.interleave(i, n, x, xOff, y, yOff, out, outOff);
   }
 
   /**

@@ -93,6 +93,23 @@ class KernelsTest {
   }
 
   @Test
+  void interleavePutsTwoPhasesBackTogether() {
+    SplittableRandom random = new SplittableRandom(12);
+    for (int n : LENGTHS) {
+      float[] x = random(random, X_OFF + n + 2);
+      float[] y = random(random, Y_OFF + n + 2);
+      float[] out = random(random, OUT_OFF + 2 * n + 3);
+      float[] expected = out.clone();
+      for (int i = 0; i < n; i++) {
+        expected[OUT_OFF + 2 * i] = x[X_OFF + i];
+        expected[OUT_OFF + 2 * i + 1] = y[Y_OFF + i];
+      }
+      KERNELS.interleave(n, x, X_OFF, y, Y_OFF, out, OUT_OFF);
+      assertArrayEquals(expected, out, "interleave n=" + n);
+    }
+  }
+
+  @Test
   void elementwiseInPlace() {
     float[] x = random(new SplittableRandom(3), 1001);
     float[] expected = new float[x.length];
