@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * The loops behind {@link Convolution}: im2col + GEMM on contiguous NCHW operands. For one sample
@@ -23,9 +24,10 @@ import java.util.function.Supplier;
  * rows and columns split into stride phases (padded pixel {@code (r, c)} goes to phase {@code (r
  * mod sh, c mod sw)}, position {@code (r / sh, c / sw)}), so that what one kernel tap sees of the
  * output rows is a dense block and unrolling is one plain copy per tap and output row. The input
- * gradient always accumulates into such a buffer, and goes further: it pads each row of {@code gy}
- * with zeros to the staged row length, so that each tap's whole column row adds onto the buffer
- * as one long run (the padded columns add zeros, which is exact as long as the weights are finite;
+ * gradient of a strided kernel with many taps over many channels goes by stride phases instead
+ * (see {@link PhaseAxis}); otherwise it accumulates into such a buffer, and goes further: it pads
+ * each row of {@code gy} with zeros to the staged row length, so that each tap's whole column row
+ * adds onto the buffer as one long run (the padded columns add zeros, which is exact as long as the weights are finite;
  * otherwise, or when the staged rows are much longer than the output rows, it adds row by row). A
  * 1×1 kernel with stride 1 and no padding needs no unrolling: the input block already is the column
  * matrix. When the kernel taps outnumber the output channels, the forward and the weight gradient
@@ -320,7 +322,7 @@ final class ConvolutionKernels {
       int before = 0;
       for (int a = 0; a < stride; a++) {
         int phase = a;
-        int[] reaching = java.util.stream.IntStream.range(0, kernel).filter(t -> t * dilation % stride == phase).toArray();
+        int[] reaching = IntStream.range(0, kernel).filter(t -> t * dilation % stride == phase).toArray();
         taps[a] = new int[reaching.length];
         for (int j = 0; j < reaching.length; j++) {
           taps[a][j] = reaching[reaching.length - 1 - j];
@@ -802,7 +804,8 @@ final class ConvolutionKernels {
               }
               for (int c = 0; c < gc; c++) {
                 for (int u = 0; u < height; u++) {
-                  int row = sampleOff + (g * gc + c) * p.inPlane + ((rows.first[a] + u) * p.strideH + a - p.padTop) * p.width;
+                  int r = (rows.first[a] + u) * p.strideH + a - p.padTop;
+                  int row = sampleOff + (g * gc + c) * p.inPlane + r * p.width;
                   int at0 = c * len + u * cols.length;
                   if (pairs) {
                     // Stride 2: the two column phases alternate along the row, whichever comes first.
