@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
+import dev.wengert.core.kernels.Kernels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,38 +191,21 @@ public final class Adam extends Optimizer {
       float[] mv = expAvg.floatData();
       float[] vv = expAvgSq.floatData();
       float[] xv = amsgrad ? maxExpAvgSq.floatData() : null;
-      float weightDecay = (float) group.weightDecay();
-      float scale = (float) paramScale;
-      float b1 = (float) beta1;
-      float oneMinusB1 = (float) (1 - beta1);
-      float b2 = (float) beta2;
-      double oneMinusB2 = (float) (1 - beta2); // enters a float64 addcmul
-      float bc2Sqrt = (float) biasCorrection2Sqrt;
-      float eps = (float) group.get(EPS);
-      double negStepSize = (float) -stepSize; // enters a float64 addcdiv
-      FusedUpdate.forRange(n, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          float gi = maximize ? -gv[go + i] : gv[go + i];
-          float pi = pv[po + i];
-          if (decoupled) {
-            pi *= scale;
-          } else if (l2) {
-            gi = Math.fma(weightDecay, pi, gi);
-          }
-          float m = Math.fma(oneMinusB1, gi, mv[mo + i] * b1);
-          float decayedV = vv[vo + i] * b2;
-          float v = (float) (decayedV + oneMinusB2 * gi * gi);
-          mv[mo + i] = m;
-          vv[vo + i] = v;
-          float second = v;
-          if (amsgrad) {
-            second = Math.max(xv[xo + i], v);
-            xv[xo + i] = second;
-          }
-          float denom = (float) Math.sqrt(second) / bc2Sqrt + eps;
-          pv[po + i] = pi + (float) (negStepSize * m / denom);
-        }
-      });
+      Kernels.AdamStep coefficients = new Kernels.AdamStep(
+          (float) beta1,
+          (float) (1 - beta1),
+          (float) beta2,
+          (float) (1 - beta2), // enters a float64 addcmul
+          (float) biasCorrection2Sqrt,
+          (float) group.get(EPS),
+          (float) -stepSize, // enters a float64 addcdiv
+          maximize,
+          decoupled,
+          (float) paramScale,
+          l2,
+          (float) group.weightDecay());
+      FusedUpdate.forRange(n, (from, to) -> Kernels.get().adam(
+          to - from, coefficients, pv, po + from, gv, go + from, mv, mo + from, vv, vo + from, xv, xo + from));
     } else {
       double[] pv = p.doubleData();
       double[] gv = g.doubleData();

@@ -83,6 +83,34 @@ public interface Kernels {
       boolean transA, boolean transB, int m, int n, int k,
       double[] a, int[] aRows, double[] b, int[] bRows, double beta, double[] c, int cOffset, int ldc);
 
+  /**
+   * The float32 coefficients of one Adam/AdamW step, each rounded as PyTorch 1.13 rounds a Python
+   * number entering a float32 kernel; {@code oneMinusBeta2} and {@code negStepSize} are float32
+   * values that enter float64 arithmetic (PyTorch's {@code addcmul_} and {@code addcdiv_}).
+   */
+  record AdamStep(
+      float beta1, float oneMinusBeta1, float beta2, double oneMinusBeta2, float biasCorrection2Sqrt, float eps,
+      double negStepSize, boolean maximize, boolean decoupled, float decoupledScale, boolean l2, float weightDecay) {}
+
+  /**
+   * One Adam step on {@code n} float32 elements, in place: for each {@code i}, with {@code g} the
+   * gradient (negated when maximizing) and {@code p} the parameter (first scaled by {@code
+   * decoupledScale} when {@code decoupled}, as AdamW does; else with {@code l2}, {@code g =
+   * fma(weightDecay, p, g)}):
+   *
+   * <pre>
+   * m = fma(1 − β1, g, m·β1)                        (float32)
+   * v = float32(v·β2 + ((1 − β2)·g)·g)                (v·β2 in float32, the rest in float64)
+   * v̂ = max(v̂, v) with amsgrad (maxExpAvgSq not null), else v
+   * p = p + float32(negStepSize·m / (sqrt(v̂) / sqrt(1 − β2^t) + eps))   (the quotient in float64)
+   * </pre>
+   *
+   * PyTorch 1.13's single-tensor Adam, rounding for rounding; every implementation gives the same bits.
+   */
+  void adam(
+      int n, AdamStep step, float[] param, int paramOffset, float[] grad, int gradOffset, float[] expAvg,
+      int expAvgOffset, float[] expAvgSq, int expAvgSqOffset, float[] maxExpAvgSq, int maxExpAvgSqOffset);
+
   /** {@code y[i] += alpha * x[i]} for {@code i < n}. */
   void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
 

@@ -284,6 +284,40 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void adam(
+      int n, AdamStep step, float[] param, int paramOff, float[] grad, int gradOff, float[] expAvg, int expAvgOff,
+      float[] expAvgSq, int expAvgSqOff, float[] maxExpAvgSq, int maxOff) {
+    adam(0, n, step, param, paramOff, grad, gradOff, expAvg, expAvgOff, expAvgSq, expAvgSqOff, maxExpAvgSq, maxOff);
+  }
+
+  /** Elements {@code [from, n)} of {@link Kernels#adam}. */
+  static void adam(
+      int from, int n, AdamStep s, float[] param, int po, float[] grad, int go, float[] expAvg, int mo,
+      float[] expAvgSq, int vo, float[] maxExpAvgSq, int xo) {
+    for (int i = from; i < n; i++) {
+      float g = s.maximize() ? -grad[go + i] : grad[go + i];
+      float p = param[po + i];
+      if (s.decoupled()) {
+        p *= s.decoupledScale();
+      } else if (s.l2()) {
+        g = Math.fma(s.weightDecay(), p, g);
+      }
+      float m = Math.fma(s.oneMinusBeta1(), g, expAvg[mo + i] * s.beta1());
+      float decayedV = expAvgSq[vo + i] * s.beta2();
+      float v = (float) (decayedV + s.oneMinusBeta2() * g * g);
+      expAvg[mo + i] = m;
+      expAvgSq[vo + i] = v;
+      float second = v;
+      if (maxExpAvgSq != null) {
+        second = Math.max(maxExpAvgSq[xo + i], v);
+        maxExpAvgSq[xo + i] = second;
+      }
+      float denom = (float) Math.sqrt(second) / s.biasCorrection2Sqrt() + s.eps();
+      param[po + i] = p + (float) (s.negStepSize() * m / denom);
+    }
+  }
+
+  @Override
   public void interleave(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
     interleave(0, n, x, xOff, y, yOff, out, outOff);
   }

@@ -1,5 +1,8 @@
 package dev.wengert.core.kernels;
 
+import static jdk.incubator.vector.VectorOperators.D2F;
+import static jdk.incubator.vector.VectorOperators.F2D;
+
 import dev.wengert.core.Parallel;
 import dev.wengert.core.kernels.ScalarKernels.Term;
 import jdk.incubator.vector.DoubleVector;
@@ -57,6 +60,8 @@ final class VectorKernels implements Kernels {
   private static final VectorShuffle<Float> EVEN_LANES = VectorShuffle.fromOp(FLOATS, i -> 2 * i % FL);
   private static final VectorShuffle<Float> ODD_LANES = VectorShuffle.fromOp(FLOATS, i -> (2 * i + 1) % FL);
   private static final VectorMask<Float> UPPER_HALF = FLOATS.indexInRange(-FL / 2, FL / 2);
+  /** Swaps the lower and upper halves of a vector's lanes. */
+  private static final VectorShuffle<Float> UPPER_TO_LOWER = VectorShuffle.fromOp(FLOATS, i -> (i + FL / 2) % FL);
   /** Lane {@code i} takes lane {@code i/2} of the lower half, or of the upper half. */
   private static final VectorShuffle<Float> ZIP_LOWER = VectorShuffle.fromOp(FLOATS, i -> i / 2);
   private static final VectorShuffle<Float> ZIP_UPPER = VectorShuffle.fromOp(FLOATS, i -> FL / 2 + i / 2);
@@ -323,6 +328,64 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void adam(
+      int n, AdamStep s, float[] param, int po, float[] grad, int go, float[] expAvg, int mo, float[] expAvgSq,
+      int vo, float[] maxExpAvgSq, int xo) {
+    FloatVector beta1 = FloatVector.broadcast(FLOATS, s.beta1());
+    FloatVector oneMinusBeta1 = FloatVector.broadcast(FLOATS, s.oneMinusBeta1());
+    FloatVector beta2 = FloatVector.broadcast(FLOATS, s.beta2());
+    FloatVector correction = FloatVector.broadcast(FLOATS, s.biasCorrection2Sqrt());
+    FloatVector eps = FloatVector.broadcast(FLOATS, s.eps());
+    FloatVector scale = FloatVector.broadcast(FLOATS, s.decoupledScale());
+    FloatVector decay = FloatVector.broadcast(FLOATS, s.weightDecay());
+    DoubleVector oneMinusBeta2 = DoubleVector.broadcast(DOUBLES, s.oneMinusBeta2());
+    DoubleVector negStep = DoubleVector.broadcast(DOUBLES, s.negStepSize());
+    int i = 0;
+    // The float64 steps take each half of a vector to the lower lanes (a one-vector permute) and
+    // widen only those (convertShape part 0: JDK 17 runs other parts through uncompiled code); the
+    // two narrowed halves are joined by a permute and a blend. Conversions are written out in place:
+    // vectors passed to a helper method were boxed in JDK 17 (see sum).
+    for (int end = n - FL; i <= end; i += FL) {
+      FloatVector g = FloatVector.fromArray(FLOATS, grad, go + i);
+      if (s.maximize()) {
+        g = g.neg();
+      }
+      FloatVector p = FloatVector.fromArray(FLOATS, param, po + i);
+      if (s.decoupled()) {
+        p = p.mul(scale);
+      } else if (s.l2()) {
+        g = decay.fma(p, g);
+      }
+      FloatVector m = oneMinusBeta1.fma(g, FloatVector.fromArray(FLOATS, expAvg, mo + i).mul(beta1));
+      m.intoArray(expAvg, mo + i);
+      FloatVector decayedV = FloatVector.fromArray(FLOATS, expAvgSq, vo + i).mul(beta2);
+      FloatVector gUpper = g.rearrange(UPPER_TO_LOWER);
+      DoubleVector gLow = (DoubleVector) g.convertShape(F2D, DOUBLES, 0);
+      DoubleVector gHigh = (DoubleVector) gUpper.convertShape(F2D, DOUBLES, 0);
+      DoubleVector dvLow = (DoubleVector) decayedV.convertShape(F2D, DOUBLES, 0);
+      DoubleVector dvHigh = (DoubleVector) decayedV.rearrange(UPPER_TO_LOWER).convertShape(F2D, DOUBLES, 0);
+      FloatVector vLow = (FloatVector) dvLow.add(oneMinusBeta2.mul(gLow).mul(gLow)).convertShape(D2F, FLOATS, 0);
+      FloatVector vHigh = (FloatVector) dvHigh.add(oneMinusBeta2.mul(gHigh).mul(gHigh)).convertShape(D2F, FLOATS, 0);
+      FloatVector v = vLow.blend(vHigh.rearrange(UPPER_TO_LOWER), UPPER_HALF); // the shuffle is its own inverse
+      v.intoArray(expAvgSq, vo + i);
+      FloatVector second = v;
+      if (maxExpAvgSq != null) {
+        second = FloatVector.fromArray(FLOATS, maxExpAvgSq, xo + i).max(v);
+        second.intoArray(maxExpAvgSq, xo + i);
+      }
+      FloatVector denom = second.sqrt().div(correction).add(eps);
+      DoubleVector mLow = (DoubleVector) m.convertShape(F2D, DOUBLES, 0);
+      DoubleVector mHigh = (DoubleVector) m.rearrange(UPPER_TO_LOWER).convertShape(F2D, DOUBLES, 0);
+      DoubleVector denomLow = (DoubleVector) denom.convertShape(F2D, DOUBLES, 0);
+      DoubleVector denomHigh = (DoubleVector) denom.rearrange(UPPER_TO_LOWER).convertShape(F2D, DOUBLES, 0);
+      FloatVector updateLow = (FloatVector) negStep.mul(mLow).div(denomLow).convertShape(D2F, FLOATS, 0);
+      FloatVector updateHigh = (FloatVector) negStep.mul(mHigh).div(denomHigh).convertShape(D2F, FLOATS, 0);
+      p.add(updateLow.blend(updateHigh.rearrange(UPPER_TO_LOWER), UPPER_HALF)).intoArray(param, po + i);
+    }
+    ScalarKernels.adam(i, n, s, param, po, grad, go, expAvg, mo, expAvgSq, vo, maxExpAvgSq, xo);
+  }
+
+  @Override
   public void interleave(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
     int i = 0;
     // One-vector permutes (as in maxPool2x2): each pair of vectors gives two interleaved ones.
@@ -425,6 +488,6 @@ final class VectorKernels implements Kernels {
    * uncompiled, so the upper half is read by a second load instead).
    */
   private static DoubleVector widen(float[] a, int at) {
-    return (DoubleVector) FloatVector.fromArray(FLOATS, a, at).convertShape(VectorOperators.F2D, DOUBLES, 0);
+    return (DoubleVector) FloatVector.fromArray(FLOATS, a, at).convertShape(F2D, DOUBLES, 0);
   }
 }

@@ -92,6 +92,56 @@ class KernelsTest {
     }
   }
 
+  /**
+   * The Adam step gives the scalar kernel's values bit for bit (PyTorch's roundings, checked against
+   * PyTorch in optim's golden tests) for every option, on values with NaNs, infinities, signed zeros,
+   * subnormals and a wide range of magnitudes.
+   */
+  @Test
+  void adamGivesTheScalarBitsForEveryOption() {
+    SplittableRandom random = new SplittableRandom(21);
+    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE, 1e30f};
+    for (int options = 0; options < 16; options++) {
+      boolean maximize = (options & 1) != 0;
+      boolean decoupled = (options & 2) != 0;
+      boolean l2 = (options & 4) != 0;
+      boolean amsgrad = (options & 8) != 0;
+      Kernels.AdamStep step = new Kernels.AdamStep(
+          0.9f, 0.1f, 0.999f, (float) 0.001, (float) Math.sqrt(1 - Math.pow(0.999, 3)), 1e-8f,
+          (float) (-1e-3 / (1 - Math.pow(0.9, 3))), maximize, decoupled, 0.99f, l2, 0.01f);
+      for (int n : new int[] {0, 1, 7, 16, 17, 33, 100, 1000}) {
+        float[][] arrays = new float[5][X_OFF + n];
+        for (float[] a : arrays) {
+          for (int i = 0; i < a.length; i++) {
+            double magnitude = Math.pow(10, -random.nextInt(12));
+            a[i] = random.nextInt(20) == 0 ? specials[random.nextInt(specials.length)]
+                : (float) (random.nextDouble(-1, 1) * magnitude);
+          }
+        }
+        for (int a = 3; a < 5; a++) { // second moments are never negative
+          for (int i = 0; i < arrays[a].length; i++) {
+            arrays[a][i] = Math.abs(arrays[a][i]);
+          }
+        }
+        float[][] expected = new float[5][];
+        for (int a = 0; a < 5; a++) {
+          expected[a] = arrays[a].clone();
+        }
+        new ScalarKernels().adam(n, step, expected[0], X_OFF, expected[1], X_OFF, expected[2], X_OFF, expected[3], X_OFF,
+            amsgrad ? expected[4] : null, X_OFF);
+        KERNELS.adam(n, step, arrays[0], X_OFF, arrays[1], X_OFF, arrays[2], X_OFF, arrays[3], X_OFF,
+            amsgrad ? arrays[4] : null, X_OFF);
+        for (int a = 0; a < 5; a++) {
+          for (int i = 0; i < arrays[a].length; i++) {
+            // Bits, so signed zeros count; NaNs are equal whatever their payload (Java does not fix it).
+            assertEquals(Float.floatToIntBits(expected[a][i]), Float.floatToIntBits(arrays[a][i]),
+                "array " + a + " element " + i + " n=" + n + " options " + Integer.toBinaryString(options));
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void interleavePutsTwoPhasesBackTogether() {
     SplittableRandom random = new SplittableRandom(12);
