@@ -27,12 +27,13 @@ import java.util.stream.IntStream;
  * gradient of a strided kernel with many taps over many channels goes by stride phases instead
  * (see {@link PhaseAxis}); otherwise it accumulates into such a buffer, and goes further: it pads
  * each row of {@code gy} with zeros to the staged row length, so that each tap's whole column row
- * adds onto the buffer as one long run (the padded columns add zeros, which is exact as long as the weights are finite;
- * otherwise, or when the staged rows are much longer than the output rows, it adds row by row). A
- * 1×1 kernel with stride 1 and no padding needs no unrolling: the input block already is the column
- * matrix. When the kernel taps outnumber the output channels, the forward and the weight gradient
- * do not unroll either: they take whole staged rows too, and the GEMM reads each tap's row of the
- * column matrix as a run of the staged image (see {@link Plan#wideRuns}).
+ * adds onto the buffer as one long run (the padded columns add zeros, which is exact as long as
+ * the weights are finite; otherwise, or when the staged rows are much longer than the output rows,
+ * it adds row by row). A 1×1 kernel with stride 1 and no padding needs no unrolling: the input
+ * block already is the column matrix. When the kernel taps outnumber the output channels, the
+ * forward and the weight gradient do not unroll either: they take whole staged rows too, and the
+ * GEMM reads each tap's row of the column matrix as a run of the staged image (see {@link
+ * Plan#wideRuns}).
  *
  * <p>Samples are spread over the threads, each with its own buffers (reused across calls); when
  * there are fewer samples than threads, the GEMM uses the threads instead. A large output (the
