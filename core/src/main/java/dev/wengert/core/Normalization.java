@@ -122,26 +122,49 @@ public final class Normalization {
     Parallel.forRange(s.rows(), s.rowGrain(), (from, to) -> {
       for (int row = from; row < to; row++) {
         int ch = row % s.c;
-        double scale = invstd[ch] * (w == null ? 1 : w[ch]);
-        double shift = b == null ? 0 : b[ch];
-        int in = base + row * s.l;
-        int at = row * s.l;
         if (yf != null) {
-          float m = (float) mean[ch];
-          float sc = (float) scale;
-          float sh = (float) shift;
-          for (int i = 0; i < s.l; i++) {
-            yf[at + i] = (xf[in + i] - m) * sc + sh;
-          }
+          normalizeRow(xf, base + row * s.l, s.l, mean, invstd, w, b, ch, yf, row * s.l);
         } else {
-          double m = mean[ch];
-          for (int i = 0; i < s.l; i++) {
-            yd[at + i] = (xd[in + i] - m) * scale + shift;
-          }
+          normalizeRow(xd, base + row * s.l, s.l, mean, invstd, w, b, ch, yd, row * s.l);
         }
       }
     });
     return out;
+  }
+
+  /**
+   * {@code y[at + i] = (x[in + i] − mean)·scale + shift} for {@code i < n}, with channel {@code ch}'s
+   * {@code scale = invstd·w} and {@code shift = b} ({@code w}, {@code b} null for 1 and 0); float32
+   * rounds the mean, scale and shift once. Shared by every pass that normalises, so they agree bit
+   * for bit.
+   */
+  static void normalizeRow(
+      float[] x, int in, int n, double[] mean, double[] invstd, double[] w, double[] b, int ch, float[] y, int at) {
+    float m = (float) mean[ch];
+    float sc = (float) (invstd[ch] * (w == null ? 1 : w[ch]));
+    float sh = (float) (b == null ? 0 : b[ch]);
+    for (int i = 0; i < n; i++) {
+      y[at + i] = (x[in + i] - m) * sc + sh;
+    }
+  }
+
+  static void normalizeRow(
+      double[] x, int in, int n, double[] mean, double[] invstd, double[] w, double[] b, int ch, double[] y, int at) {
+    double m = mean[ch];
+    double sc = invstd[ch] * (w == null ? 1 : w[ch]);
+    double sh = b == null ? 0 : b[ch];
+    for (int i = 0; i < n; i++) {
+      y[at + i] = (x[in + i] - m) * sc + sh;
+    }
+  }
+
+  /** The checked per-channel operands of a batch norm of {@code input}: weight and bias as float64, null for none. */
+  record Affine(double[] weight, double[] bias) {}
+
+  static Affine affine(String op, Tensor input, double[] mean, double[] invstd, Tensor weight, Tensor bias) {
+    Layout s = layout(op, input);
+    checkStats(op, s, mean, invstd);
+    return new Affine(perChannel(op, "weight", weight, input, s), perChannel(op, "bias", bias, input, s));
   }
 
   /**

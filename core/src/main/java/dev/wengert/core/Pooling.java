@@ -34,6 +34,57 @@ public final class Pooling {
     return maxPool(x.contiguous(), shape, windows);
   }
 
+  /**
+   * {@code max_pool2d(batch_norm(x, mean, invstd, weight, bias), geo)} without storing the
+   * normalised map: each plane is normalised into a per-thread buffer (by the rows {@link
+   * Normalization#batchNorm} computes) and pooled from there, so the values and argmax are those of
+   * the two ops in sequence, bit for bit, and a training step writes and reads one map fewer.
+   */
+  public static MaxResult maxPool2dOfBatchNorm(
+      Tensor input, double[] mean, double[] invstd, Tensor weight, Tensor bias, PoolGeometry geo) {
+    Normalization.Affine affine = Normalization.affine("batch_norm", input, mean, invstd, weight, bias);
+    int[] shape = checkPlanes("max_pool2d", input);
+    int h = shape[shape.length - 2];
+    int w = shape[shape.length - 1];
+    int oh = geo.outputHeight("max_pool2d", h);
+    int ow = geo.outputWidth("max_pool2d", w);
+    Windows win = Windows.sliding(h, w, oh, ow, geo);
+    win.checkEachSamplesTheInput("max_pool2d", geo);
+    Tensor x = input.contiguous();
+    int channels = shape[1];
+    int planes = planes(shape);
+    int planeIn = h * w;
+    int planeOut = oh * ow;
+    Tensor out = Tensor.zeros(x.dtype, outShape(shape, oh, ow));
+    int[] argmax = new int[planes * planeOut];
+    float[] xf = x.storage.floats;
+    double[] xd = x.storage.doubles;
+    float[] yf = out.storage.floats;
+    double[] yd = out.storage.doubles;
+    // Slack after the plane keeps the 2x2 kernel's whole-vector loads inside the buffer.
+    int bufferSize = planeIn + 64;
+    Parallel.forRange(planes, grain(planeIn), (from, to) -> {
+      float[] fb = xf != null ? new float[bufferSize] : null;
+      double[] db = xf == null ? new double[bufferSize] : null;
+      for (int plane = from; plane < to; plane++) {
+        int ch = plane % channels;
+        int in = x.offset + plane * planeIn;
+        if (xf != null) {
+          Normalization.normalizeRow(xf, in, planeIn, mean, invstd, affine.weight(), affine.bias(), ch, fb, 0);
+          if (win.isPlainTwoByTwo()) {
+            Kernels.get().maxPool2x2(1, fb, 0, h, w, oh, ow, yf, plane * planeOut, argmax, plane * planeOut);
+          } else {
+            maxPlane(fb, 0, yf, argmax, plane * planeOut, win);
+          }
+        } else {
+          Normalization.normalizeRow(xd, in, planeIn, mean, invstd, affine.weight(), affine.bias(), ch, db, 0);
+          maxPlane(db, 0, yd, argmax, plane * planeOut, win);
+        }
+      }
+    });
+    return new MaxResult(out, argmax);
+  }
+
   /** Adaptive max pooling to {@code outH × outW}. */
   public static MaxResult adaptiveMaxPool2d(Tensor x, int outH, int outW) {
     int[] shape = checkPlanes("adaptive_max_pool2d", x);

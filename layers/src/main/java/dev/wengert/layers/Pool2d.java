@@ -62,6 +62,11 @@ public final class Pool2d extends Module {
     return kind == Kind.MAX;
   }
 
+  /** The window of a max or average pooling. */
+  PoolGeometry geometry() {
+    return geo;
+  }
+
   @Override
   public Var forward(Var x) {
     return switch (kind) {

@@ -11,7 +11,9 @@ import java.util.List;
  * Values: {@code max_i max(x_i, 0) = max(max_i x_i, 0)}. Gradients: both send {@code g·[m > 0]} to
  * one element of each window, {@code m} being the window's maximum; when {@code m > 0} the first
  * maximum of {@code x} is also the first maximum of {@code relu(x)} (the ties ReLU creates are
- * at 0), and when {@code m <= 0} or is NaN the gradient is 0 whichever element is chosen.
+ * at 0), and when {@code m <= 0} or is NaN the gradient is 0 whichever element is chosen. A batch
+ * norm right before such a pair runs with the pooling as one op that does not store the normalised
+ * map ({@code batch_norm_max_pool2d}), again with the same values and gradients.
  */
 public final class Sequential extends Module {
   private final List<Module> layers;
@@ -32,15 +34,25 @@ public final class Sequential extends Module {
     Var y = x;
     for (int i = 0; i < layers.size(); i++) {
       Module layer = layers.get(i);
-      if (i + 1 < layers.size() && layer instanceof Activation a && a.isRelu()
-          && layers.get(i + 1) instanceof Pool2d p && p.isMax()) {
-        y = a.forward(p.forward(y)); // see the class comment
+      if (layer instanceof BatchNorm bn && y.rank() == 4 && reluThenMaxPool(i + 1)) {
+        // Batch norm, ReLU, max pooling: pooled before ReLU (see the class comment), and the batch
+        // norm and the pooling as one op.
+        y = layers.get(i + 1).forward(bn.forward(y, (Pool2d) layers.get(i + 2)));
+        i += 2;
+      } else if (reluThenMaxPool(i)) {
+        y = layer.forward(layers.get(i + 1).forward(y)); // see the class comment
         i++;
       } else {
         y = layer.forward(y);
       }
     }
     return y;
+  }
+
+  /** Whether layers {@code i} and {@code i + 1} are a ReLU and a max pooling. */
+  private boolean reluThenMaxPool(int i) {
+    return i + 1 < layers.size() && layers.get(i) instanceof Activation a && a.isRelu()
+        && layers.get(i + 1) instanceof Pool2d p && p.isMax();
   }
 
   @Override

@@ -47,6 +47,51 @@ class SequentialTest {
     assertArrayEquals(bits(gradPlain.value()), bits(gradReordered.value()), "gradients");
   }
 
+  /**
+   * Batch norm, ReLU, max pooling: Sequential runs the batch norm and the pooling as one op, which
+   * must give the values, the gradients of the input, weight and bias, and the running statistics
+   * of the layers applied one by one, bit for bit, in training and in evaluation.
+   */
+  @ParameterizedTest
+  @MethodSource("cases")
+  void batchNormThenReluThenMaxPoolMatchesTheLayersOneByOne(DType dtype, PoolGeometry geo) {
+    for (boolean training : new boolean[] {true, false}) {
+      Rng rng = new Rng(training ? 12 : 13);
+      Tensor x = Tensor.randn(rng, DType.FLOAT64, 2, 3, 7, 8).to(dtype);
+      BatchNorm fusedNorm = BatchNorm.of(3, 4, 1e-5, 0.1, true, dtype);
+      BatchNorm plainNorm = BatchNorm.of(3, 4, 1e-5, 0.1, true, dtype);
+      for (String name : List.of("weight", "bias", "running_mean", "running_var")) {
+        Tensor value = Tensor.rand(rng, DType.FLOAT64, 3).add(0.5).to(dtype);
+        fusedNorm.stateDict().get(name).copyFrom(value);
+        plainNorm.stateDict().get(name).copyFrom(value);
+      }
+      Sequential fused = new Sequential(fusedNorm, Activation.relu(), Pool2d.max(geo));
+      if (!training) {
+        fused.eval();
+        plainNorm.eval();
+      }
+      Var fusedInput = Var.parameter(x.copy());
+      Var plainInput = Var.parameter(x.copy());
+      Var yFused = fused.forward(fusedInput);
+      Var yPlain = Ops.maxPool2d(Ops.relu(plainNorm.forward(plainInput)), geo);
+      Tensor seed = Tensor.randn(rng, dtype, yPlain.shape());
+      List<Var> fusedWrt = List.of(fusedInput, fusedNorm.parameters().get(0), fusedNorm.parameters().get(1));
+      List<Var> plainWrt = List.of(plainInput, plainNorm.parameters().get(0), plainNorm.parameters().get(1));
+      List<Var> fusedGrads = Autodiff.grad(List.of(yFused), List.of(Var.constant(seed)), fusedWrt, false, false, false);
+      List<Var> plainGrads = Autodiff.grad(List.of(yPlain), List.of(Var.constant(seed)), plainWrt, false, false, false);
+
+      String where = (training ? "training " : "evaluation ") + dtype + " " + geo;
+      assertArrayEquals(bits(yPlain.value()), bits(yFused.value()), "values, " + where);
+      for (int i = 0; i < plainGrads.size(); i++) {
+        assertArrayEquals(bits(plainGrads.get(i).value()), bits(fusedGrads.get(i).value()), "gradient " + i + ", " + where);
+      }
+      for (String name : List.of("running_mean", "running_var")) {
+        assertArrayEquals(
+            bits(plainNorm.stateDict().get(name)), bits(fusedNorm.stateDict().get(name)), name + ", " + where);
+      }
+    }
+  }
+
   private static Var gradient(Var output, Tensor seed, Var input) {
     return Autodiff.grad(List.of(output), List.of(Var.constant(seed)), List.of(input), false, false, false).get(0);
   }

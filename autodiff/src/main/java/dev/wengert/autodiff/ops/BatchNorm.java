@@ -44,7 +44,15 @@ final class BatchNorm extends Op {
 
   @Override
   protected Tensor forward(Tensor... in) {
-    Tensor x = in[0];
+    prepareStats(in[0]);
+    return Normalization.batchNorm(in[0], stats.mean, stats.invstd, weight(in), bias(in));
+  }
+
+  /**
+   * The statistics this op normalises {@code x} with: the batch's in training (the running
+   * statistics move towards them), else the running ones; kept for the rule.
+   */
+  ChannelStats prepareStats(Tensor x) {
     if (training) {
       Normalization.Moments moments = Normalization.channelMoments(x);
       stats = ChannelStats.ofBatch(moments, eps);
@@ -53,7 +61,15 @@ final class BatchNorm extends Op {
     } else {
       stats = ChannelStats.fixed(runningMean, runningVar, eps);
     }
-    return Normalization.batchNorm(x, stats.mean, stats.invstd, hasWeight ? in[1] : null, hasBias ? in[in.length - 1] : null);
+    return stats;
+  }
+
+  Tensor weight(Tensor... in) {
+    return hasWeight ? in[1] : null;
+  }
+
+  Tensor bias(Tensor... in) {
+    return hasBias ? in[in.length - 1] : null;
   }
 
   /** {@code running ← momentum·batch + (1 − momentum)·running}, in float64, rounded once. */
@@ -68,6 +84,7 @@ final class BatchNorm extends Op {
     running.copyFrom(Tensor.of(values, values.length));
   }
 
+  /** Also the rule of {@link BatchNormMaxPool2d}, with {@code g} the gradient of the normalised map. */
   @Override
   protected Var[] backward(BackwardContext ctx, Var g) {
     int biasIndex = hasWeight ? 2 : 1;

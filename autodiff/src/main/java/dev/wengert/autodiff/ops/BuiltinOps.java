@@ -315,6 +315,35 @@ public final class BuiltinOps {
                 + " with s = batch_norm_grad_sums(g, x)",
             BuiltinOps::batchNormSamples),
         new OpSpec(
+            "batch_norm_max_pool2d",
+            OpSpec.VARIADIC,
+            "y = max_pool2d(batch_norm(x, w, b)) without storing batch_norm(x);"
+                + " the rule is batch_norm's, applied to scatter_to_argmax(g)",
+            rng -> {
+              Tensor runningMean = Tensor.randn(rng, DType.FLOAT64, 3);
+              Tensor runningVar = Tensor.rand(rng, DType.FLOAT64, 3).add(0.5);
+              return List.of(
+                  sample(
+                      "training [2,3,4,6], weight, bias, 2x2 stride 2",
+                      xs -> Ops.batchNormMaxPool2d(
+                          xs.get(0), xs.get(1), xs.get(2), null, null, true, 0.1, 1e-5, PoolGeometry.of(2)),
+                      random(rng, Domain.ANY, 2, 3, 4, 6),
+                      random(rng, Domain.ANY, 3),
+                      random(rng, Domain.ANY, 3)),
+                  sample(
+                      "training [1,2,6,5], no weight or bias, 3x3 stride 2 padding 1 ceil",
+                      xs -> Ops.batchNormMaxPool2d(
+                          xs.get(0), null, null, null, null, true, 0.1, 1e-5, new PoolGeometry(3, 3, 2, 2, 1, 1, 1, 1, true)),
+                      random(rng, Domain.ANY, 1, 2, 6, 5)),
+                  sample(
+                      "evaluation [2,3,4,4], weight, bias, 2x2 stride 2",
+                      xs -> Ops.batchNormMaxPool2d(
+                          xs.get(0), xs.get(1), xs.get(2), runningMean, runningVar, false, 0.1, 1e-5, PoolGeometry.of(2)),
+                      random(rng, Domain.ANY, 2, 3, 4, 4),
+                      random(rng, Domain.ANY, 3),
+                      random(rng, Domain.ANY, 3)));
+            }),
+        new OpSpec(
             "batch_norm_grad_sums",
             2,
             "y = [sum(g); sum(g*xhat)] per channel, xhat = (x - mean)*invstd; dg = h0 + h1*xhat,"

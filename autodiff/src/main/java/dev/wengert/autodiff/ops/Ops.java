@@ -386,6 +386,38 @@ public final class Ops {
    */
   public static Var batchNorm(
       Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar, boolean training, double momentum, double eps) {
+    checkBatchNorm(input, weight, bias, runningMean, runningVar, training, momentum, eps);
+    return applyBatchNorm(new BatchNorm(weight != null, bias != null, runningMean, runningVar, training, momentum, eps),
+        input, weight, bias);
+  }
+
+  /**
+   * {@code max_pool2d(batch_norm(input, …), geo)} as one op that never stores the normalised map
+   * (the arguments and results are those of {@link #batchNorm} followed by {@link #maxPool2d},
+   * bit for bit, values and gradients).
+   */
+  public static Var batchNormMaxPool2d(
+      Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar, boolean training, double momentum,
+      double eps, dev.wengert.core.PoolGeometry geo) {
+    checkNotNull(geo, "max_pool2d: geometry is null");
+    checkArgument(input != null && input.rank() == 4, "batch_norm_max_pool2d: input must be [N, C, H, W], got %s",
+        input == null ? "null" : Shapes.lazy(input.shape()));
+    checkBatchNorm(input, weight, bias, runningMean, runningVar, training, momentum, eps);
+    BatchNorm batchNorm = new BatchNorm(weight != null, bias != null, runningMean, runningVar, training, momentum, eps);
+    return applyBatchNorm(new BatchNormMaxPool2d(batchNorm, geo), input, weight, bias);
+  }
+
+  /** {@code op} applied to the input and whichever of weight and bias are given, in that order. */
+  private static Var applyBatchNorm(dev.wengert.autodiff.Op op, Var input, Var weight, Var bias) {
+    if (weight != null && bias != null) {
+      return op.apply(input, weight, bias);
+    }
+    return weight != null ? op.apply(input, weight) : bias != null ? op.apply(input, bias) : op.apply(input);
+  }
+
+  /** Checks {@link #batchNorm}'s arguments. */
+  private static void checkBatchNorm(
+      Var input, Var weight, Var bias, Tensor runningMean, Tensor runningVar, boolean training, double momentum, double eps) {
     checkNotNull(input, "batch_norm: input is null");
     int[] shape = input.shape();
     checkArgument(shape.length >= 2, "batch_norm: input must be [N, C, *] with at least 2 dims, got %s", Shapes.lazy(shape));
@@ -404,11 +436,6 @@ public final class Ops {
           runningMean != null && runningVar != null,
           "batch_norm: evaluation needs running_mean and running_var (input %s)", Shapes.lazy(shape));
     }
-    BatchNorm op = new BatchNorm(weight != null, bias != null, runningMean, runningVar, training, momentum, eps);
-    if (weight != null && bias != null) {
-      return op.apply(input, weight, bias);
-    }
-    return weight != null ? op.apply(input, weight) : bias != null ? op.apply(input, bias) : op.apply(input);
   }
 
   /** A batch norm's per-channel argument: null, or {@code [C]} of the input's dtype. */
