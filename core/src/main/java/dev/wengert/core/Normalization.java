@@ -3,6 +3,7 @@ package dev.wengert.core;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.wengert.core.kernels.Kernels;
+import java.util.Arrays;
 
 /**
  * Batch normalisation over the channel dim 1 of {@code x: [N, C, *]}, viewed as {@code [N, C, L]}
@@ -245,13 +246,7 @@ public final class Normalization {
         double projection = sv[s.c + ch] * invstd[ch] / count;
         int at = row * s.l;
         if (df != null) {
-          float m = (float) mean[ch];
-          float sc = (float) scale;
-          float gm = (float) gradMean;
-          float pr = (float) projection;
-          for (int i = 0; i < s.l; i++) {
-            df[at + i] = (gf[gBase + at + i] - gm - (xf[xBase + at + i] - m) * pr) * sc;
-          }
+          backwardRow(gf, gBase + at, xf, xBase + at, s.l, mean, invstd, w, sv, s.c, count, ch, df, at);
         } else {
           double m = mean[ch];
           for (int i = 0; i < s.l; i++) {
@@ -261,6 +256,82 @@ public final class Normalization {
       }
     });
     return out;
+  }
+
+  /**
+   * The float32 training-mode rule of {@code batch_norm} followed by a 2×2, stride-2 max pooling
+   * (no padding, dilation or ceil mode), from the pooled gradient {@code gPooled} and the pooling's
+   * {@code argmax}: returns the input gradient and the {@code [2, C]} sums, the same bits as {@link
+   * #batchNormGradSums} and {@link #batchNormBackward} of the scattered gradient map, without that
+   * map: each plane of it is scattered into a small per-thread buffer (twice: for the sums, then for
+   * the gradient) and the same kernels run on that buffer. Returns null for float64.
+   */
+  public static Tensor[] batchNormBackwardOfMaxPool2x2(
+      Tensor gPooled, int[] argmax, Tensor input, double[] mean, double[] invstd, Tensor weight) {
+    Layout s = layout("batch_norm_backward", input);
+    double[] w = affine("batch_norm_backward", input, mean, invstd, weight, null).weight();
+    if (input.dtype != DType.FLOAT32) {
+      return null;
+    }
+    Tensor x = input.contiguous();
+    Tensor g = gPooled.contiguous();
+    int planeOut = g.shape[g.shape.length - 2] * g.shape[g.shape.length - 1];
+    float[] xf = x.storage.floats;
+    float[] gf = g.storage.floats;
+    double[] pair = new double[2 * s.c];
+    Parallel.forRange(s.c, s.channelGrain(), (from, to) -> {
+      float[] plane = new float[s.l];
+      for (int ch = from; ch < to; ch++) {
+        double sumG = 0;
+        double sumGx = 0;
+        for (int n = 0; n < s.n; n++) {
+          int row = n * s.c + ch;
+          scatterPlane(gf, g.offset + row * planeOut, argmax, row * planeOut, planeOut, plane);
+          sumG += sum(plane, 0, s.l);
+          sumGx += dotAboutMean(plane, 0, xf, x.offset + row * s.l, s.l, mean[ch]);
+        }
+        pair[ch] = sumG;
+        pair[s.c + ch] = sumGx * invstd[ch];
+      }
+    });
+    Tensor sums = Tensor.zeros(x.dtype, 2, s.c);
+    store(sums, pair);
+    double[] sv = sums.toDoubleArray();
+    Tensor out = Tensor.zeros(x.dtype, x.shape);
+    float[] df = out.storage.floats;
+    double count = s.count();
+    Parallel.forRange(s.rows(), s.rowGrain(), (from, to) -> {
+      float[] plane = new float[s.l];
+      for (int row = from; row < to; row++) {
+        scatterPlane(gf, g.offset + row * planeOut, argmax, row * planeOut, planeOut, plane);
+        backwardRow(plane, 0, xf, x.offset + row * s.l, s.l, mean, invstd, w, sv, s.c, count, row % s.c, df, row * s.l);
+      }
+    });
+    return new Tensor[] {out, sums};
+  }
+
+  /**
+   * {@code dx = (g − Σg/M − (x − mean)·Σg·x̂·invstd/M)·invstd·w} over one float32 row of channel
+   * {@code ch}, with the sums {@code sv} ({@code [2, C]}, as stored) and the factors rounded once.
+   */
+  private static void backwardRow(
+      float[] g, int gOff, float[] x, int xOff, int n, double[] mean, double[] invstd, double[] w, double[] sv,
+      int channels, double count, int ch, float[] dx, int at) {
+    float m = (float) mean[ch];
+    float sc = (float) (invstd[ch] * (w == null ? 1 : w[ch]));
+    float gm = (float) (sv[ch] / count);
+    float pr = (float) (sv[channels + ch] * invstd[ch] / count);
+    for (int i = 0; i < n; i++) {
+      dx[at + i] = (g[gOff + i] - gm - (x[xOff + i] - m) * pr) * sc;
+    }
+  }
+
+  /** One plane of max pooling's scattered gradient: zeros, and {@code 0 + g[o]} at {@code argmax[o]}. */
+  private static void scatterPlane(float[] g, int gOff, int[] argmax, int aOff, int count, float[] plane) {
+    Arrays.fill(plane, 0f);
+    for (int o = 0; o < count; o++) {
+      plane[argmax[aOff + o]] += g[gOff + o];
+    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -104,12 +104,26 @@ final class BatchNorm extends Op {
         grads[0] = Ops.mul(g, w == null ? invstd : Ops.mul(invstd, ChannelStats.perChannel(w, x.rank())));
       }
     }
-    if (needsWeight) {
+    return withAffineGradients(ctx, grads, sums);
+  }
+
+  /** {@code grads} with the weight's and the bias's gradients, rows 1 and 0 of the sums, where needed. */
+  Var[] withAffineGradients(BackwardContext ctx, Var[] grads, Var sums) {
+    int biasIndex = hasWeight ? 2 : 1;
+    if (hasWeight && ctx.needsGrad(1)) {
       grads[1] = Ops.select(sums, 0, 1);
     }
-    if (needsBias) {
+    if (hasBias && ctx.needsGrad(biasIndex)) {
       grads[biasIndex] = Ops.select(sums, 0, 0);
     }
     return grads;
+  }
+
+  boolean training() {
+    return training;
+  }
+
+  ChannelStats stats() {
+    return stats;
   }
 }
