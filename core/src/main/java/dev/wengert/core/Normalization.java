@@ -344,7 +344,7 @@ public final class Normalization {
 
   private static void checkSameShape(String op, Tensor g, Tensor x) {
     checkArgument(
-        java.util.Arrays.equals(g.shape, x.shape) && g.dtype == x.dtype,
+        Arrays.equals(g.shape, x.shape) && g.dtype == x.dtype,
         "%s: gradient %s (%s) and input %s (%s) must have the same shape and dtype",
         op, Shapes.lazy(g.shape), g.dtype, Shapes.lazy(x.shape), x.dtype);
   }
