@@ -25,13 +25,16 @@ public final class Pooling {
   /** Max pooling with the window of {@code geo}. */
   public static MaxResult maxPool2d(Tensor x, PoolGeometry geo) {
     int[] shape = checkPlanes("max_pool2d", x);
+    return maxPool(x.contiguous(), shape, maxWindows(shape, geo));
+  }
+
+  /** The checked windows of a max pooling of {@code geo} over planes of {@code shape}. */
+  private static Windows maxWindows(int[] shape, PoolGeometry geo) {
     int h = shape[shape.length - 2];
     int w = shape[shape.length - 1];
-    int oh = geo.outputHeight("max_pool2d", h);
-    int ow = geo.outputWidth("max_pool2d", w);
-    Windows windows = Windows.sliding(h, w, oh, ow, geo);
+    Windows windows = Windows.sliding(h, w, geo.outputHeight("max_pool2d", h), geo.outputWidth("max_pool2d", w), geo);
     windows.checkEachSamplesTheInput("max_pool2d", geo);
-    return maxPool(x.contiguous(), shape, windows);
+    return windows;
   }
 
   /**
@@ -44,12 +47,11 @@ public final class Pooling {
       Tensor input, double[] mean, double[] invstd, Tensor weight, Tensor bias, PoolGeometry geo) {
     Normalization.Affine affine = Normalization.affine("batch_norm", input, mean, invstd, weight, bias);
     int[] shape = checkPlanes("max_pool2d", input);
-    int h = shape[shape.length - 2];
-    int w = shape[shape.length - 1];
-    int oh = geo.outputHeight("max_pool2d", h);
-    int ow = geo.outputWidth("max_pool2d", w);
-    Windows win = Windows.sliding(h, w, oh, ow, geo);
-    win.checkEachSamplesTheInput("max_pool2d", geo);
+    Windows win = maxWindows(shape, geo);
+    int h = win.h;
+    int w = win.w;
+    int oh = win.oh;
+    int ow = win.ow;
     Tensor x = input.contiguous();
     int channels = shape[1];
     int planes = planes(shape);
