@@ -241,13 +241,13 @@ public final class Normalization {
     Parallel.forRange(s.rows(), s.rowGrain(), (from, to) -> {
       for (int row = from; row < to; row++) {
         int ch = row % s.c;
-        double scale = invstd[ch] * (w == null ? 1 : w[ch]);
-        double gradMean = sv[ch] / count;
-        double projection = sv[s.c + ch] * invstd[ch] / count;
         int at = row * s.l;
         if (df != null) {
           backwardRow(gf, gBase + at, xf, xBase + at, s.l, mean, invstd, w, sv, s.c, count, ch, df, at);
         } else {
+          double scale = invstd[ch] * (w == null ? 1 : w[ch]);
+          double gradMean = sv[ch] / count;
+          double projection = sv[s.c + ch] * invstd[ch] / count;
           double m = mean[ch];
           for (int i = 0; i < s.l; i++) {
             dd[at + i] = (gd[gBase + at + i] - gradMean - (xd[xBase + at + i] - m) * projection) * scale;
@@ -259,14 +259,14 @@ public final class Normalization {
   }
 
   /**
-   * The float32 training-mode rule of {@code batch_norm} followed by a 2×2, stride-2 max pooling
-   * (no padding, dilation or ceil mode), from the pooled gradient {@code gPooled} and the pooling's
-   * {@code argmax}: returns the input gradient and the {@code [2, C]} sums, the same bits as {@link
-   * #batchNormGradSums} and {@link #batchNormBackward} of the scattered gradient map, without that
-   * map: each plane of it is scattered into a small per-thread buffer (twice: for the sums, then for
-   * the gradient) and the same kernels run on that buffer. Returns null for float64.
+   * The float32 training-mode rule of {@code batch_norm} followed by a max pooling, from the pooled
+   * gradient {@code gPooled} and the pooling's {@code argmax}: returns the input gradient and the
+   * {@code [2, C]} sums, the same bits as {@link #batchNormGradSums} and {@link #batchNormBackward}
+   * of {@link Pooling#scatterToArgmax}'s gradient map, without that map: each plane of it is
+   * scattered into a small per-thread buffer (twice: for the sums, then for the gradient) and the
+   * same kernels run on that buffer. Returns null for float64.
    */
-  public static Tensor[] batchNormBackwardOfMaxPool2x2(
+  public static Tensor[] batchNormBackwardOfMaxPool(
       Tensor gPooled, int[] argmax, Tensor input, double[] mean, double[] invstd, Tensor weight) {
     Layout s = layout("batch_norm_backward", input);
     double[] w = affine("batch_norm_backward", input, mean, invstd, weight, null).weight();
@@ -326,12 +326,10 @@ public final class Normalization {
     }
   }
 
-  /** One plane of max pooling's scattered gradient: zeros, and {@code 0 + g[o]} at {@code argmax[o]}. */
+  /** One plane of max pooling's scattered gradient, as {@link Pooling#scatterToArgmax} makes it. */
   private static void scatterPlane(float[] g, int gOff, int[] argmax, int aOff, int count, float[] plane) {
     Arrays.fill(plane, 0f);
-    for (int o = 0; o < count; o++) {
-      plane[argmax[aOff + o]] += g[gOff + o];
-    }
+    Pooling.scatterPlane(g, gOff, argmax, aOff, count, plane, 0);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -183,17 +183,27 @@ public final class Pooling {
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {
         int inBase = plane * planeIn;
+        if (out.storage.floats != null) {
+          scatterPlane(gc.storage.floats, gc.offset + plane * planeOut, argmax, plane * planeOut, planeOut,
+              out.storage.floats, inBase);
+          continue;
+        }
         for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) {
-          int at = inBase + argmax[o];
-          if (out.storage.floats != null) {
-            out.storage.floats[at] += gc.storage.floats[gc.offset + o];
-          } else {
-            out.storage.doubles[at] += gc.storage.doubles[gc.offset + o];
-          }
+          out.storage.doubles[inBase + argmax[o]] += gc.storage.doubles[gc.offset + o];
         }
       }
     });
     return out;
+  }
+
+  /**
+   * One float32 plane of {@link #scatterToArgmax}: {@code out[outOff + argmax[aOff + o]] += g[gOff +
+   * o]} for {@code o < count}, in that order (overlapping windows accumulate).
+   */
+  static void scatterPlane(float[] g, int gOff, int[] argmax, int aOff, int count, float[] out, int outOff) {
+    for (int o = 0; o < count; o++) {
+      out[outOff + argmax[aOff + o]] += g[gOff + o];
+    }
   }
 
   /** The adjoint of {@link #scatterToArgmax}: each output element reads the input at its argmax. */

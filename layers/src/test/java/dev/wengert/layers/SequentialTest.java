@@ -50,9 +50,9 @@ class SequentialTest {
   /**
    * Batch norm, ReLU, max pooling: Sequential runs the batch norm and the pooling as one op, which
    * must give the values, the gradients of the input, weight and bias, and the running statistics
-   * of the layers applied one by one, bit for bit, in training and in evaluation (its 2x2 rule in
-   * float32 scatters the pooled gradient one plane at a time: ties, a negative zero, a plane tail
-   * and an infinite input are in the cases).
+   * of the layers applied one by one, bit for bit, in training and in evaluation (its training rule
+   * in float32 scatters the pooled gradient one plane at a time, overlapping windows included; ties,
+   * a negative zero, a plane tail and an infinite input are in the cases).
    */
   @ParameterizedTest
   @MethodSource("cases")

@@ -14,9 +14,9 @@ import dev.wengert.core.Tensor;
  * never stored, since max pooling's rule needs only which input won each window. Values and
  * gradients are those of {@link BatchNorm} followed by {@link MaxPool2d}, bit for bit. Rule:
  * {@code ĝ = scatter_to_argmax(g)} is the gradient of the normalised map, and batch norm's rule
- * takes it from there; when nothing is recorded (no second order) and the pooling is 2×2 with
- * stride 2, the same bits come from the pooled gradient directly, without {@code ĝ} (see {@link
- * Normalization#batchNormBackwardOfMaxPool2x2}).
+ * takes it from there; when nothing is recorded (no second order), in float32 training, the same
+ * bits come from the pooled gradient without storing {@code ĝ} (see {@link
+ * Normalization#batchNormBackwardOfMaxPool}).
  */
 final class BatchNormMaxPool2d extends Op {
   private final BatchNorm batchNorm;
@@ -44,14 +44,14 @@ final class BatchNormMaxPool2d extends Op {
 
   @Override
   protected Var[] backward(BackwardContext ctx, Var g) {
-    if (!Autodiff.isGradEnabled() && batchNorm.training() && geo.equals(PoolGeometry.of(2))) {
+    if (!Autodiff.isGradEnabled() && batchNorm.training()) {
       // Not recording (no second order): the rule in two passes, without the scattered gradient map.
       Tensor[] in = new Tensor[ctx.inputCount()];
       for (int i = 0; i < in.length; i++) {
         in[i] = ctx.input(i).value();
       }
       ChannelStats stats = batchNorm.stats();
-      Tensor[] fast = Normalization.batchNormBackwardOfMaxPool2x2(
+      Tensor[] fast = Normalization.batchNormBackwardOfMaxPool(
           g.value(), argmax, in[0], stats.mean, stats.invstd, batchNorm.weight(in));
       if (fast != null) {
         Var[] grads = new Var[ctx.inputCount()];
