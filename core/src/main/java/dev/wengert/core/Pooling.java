@@ -263,23 +263,36 @@ public final class Pooling {
     int planeIn = win.h * win.w;
     int planeOut = win.oh * win.ow;
     Tensor out = Tensor.zeros(x.dtype, outShape(shape, win.oh, win.ow));
+    float[] xf = x.storage.floats;
+    double[] xd = x.storage.doubles;
+    float[] yf = out.storage.floats;
+    double[] yd = out.storage.doubles;
+    int base = x.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
+      if (xf != null && win.isPlainTwoByTwo()) {
+        Kernels.get().avgPool2x2(to - from, xf, base + from * planeIn, win.h, win.w, win.oh, win.ow, yf, from * planeOut);
+        return;
+      }
       for (int plane = from; plane < to; plane++) {
-        int in0 = x.offset + plane * planeIn;
-        int o = plane * planeOut;
-        for (int i = 0; i < win.oh; i++) {
+        int in0 = base + plane * planeIn;
+        for (int i = 0, o = plane * planeOut; i < win.oh; i++) {
           for (int j = 0; j < win.ow; j++, o++) {
-            double sum = 0;
-            for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
-              for (int c = win.colStart(j); c < win.colEnd(j); c++) {
-                sum += x.storage.floats != null ? x.storage.floats[in0 + r * win.w + c] : x.storage.doubles[in0 + r * win.w + c];
+            if (xf != null) {
+              float sum = 0;
+              for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
+                for (int c = win.colStart(j); c < win.colEnd(j); c++) {
+                  sum += xf[in0 + r * win.w + c];
+                }
               }
-            }
-            double v = sum / win.divisor(i, j, countIncludePad);
-            if (out.storage.floats != null) {
-              out.storage.floats[o] = (float) v;
+              yf[o] = win.adaptive ? sum / win.rows(i) / win.cols(j) : sum / (float) win.divisor(i, j, countIncludePad);
             } else {
-              out.storage.doubles[o] = v;
+              double sum = 0;
+              for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
+                for (int c = win.colStart(j); c < win.colEnd(j); c++) {
+                  sum += xd[in0 + r * win.w + c];
+                }
+              }
+              yd[o] = win.adaptive ? sum / win.rows(i) / win.cols(j) : sum / win.divisor(i, j, countIncludePad);
             }
           }
         }
@@ -293,21 +306,32 @@ public final class Pooling {
     int planeIn = win.h * win.w;
     int planeOut = win.oh * win.ow;
     Tensor out = Tensor.zeros(g.dtype, inputShape);
+    float[] gf = g.storage.floats;
+    double[] gd = g.storage.doubles;
+    float[] xf = out.storage.floats;
+    double[] xd = out.storage.doubles;
+    int base = g.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {
         int in0 = plane * planeIn;
-        int o = plane * planeOut;
-        for (int i = 0; i < win.oh; i++) {
+        if (gf != null && win.isPlainTwoByTwo()) {
+          spreadTwoByTwo(gf, base + plane * planeOut, xf, in0, win);
+          continue;
+        }
+        for (int i = 0, o = base + plane * planeOut; i < win.oh; i++) {
           for (int j = 0; j < win.ow; j++, o++) {
-            double share = (g.storage.floats != null ? g.storage.floats[g.offset + o] : g.storage.doubles[g.offset + o])
-                / win.divisor(i, j, countIncludePad);
-            for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
-              for (int c = win.colStart(j); c < win.colEnd(j); c++) {
-                int at = in0 + r * win.w + c;
-                if (out.storage.floats != null) {
-                  out.storage.floats[at] += (float) share;
-                } else {
-                  out.storage.doubles[at] += share;
+            if (gf != null) {
+              float share = win.adaptive ? gf[o] / win.rows(i) / win.cols(j) : gf[o] / (float) win.divisor(i, j, countIncludePad);
+              for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
+                for (int c = win.colStart(j); c < win.colEnd(j); c++) {
+                  xf[in0 + r * win.w + c] += share;
+                }
+              }
+            } else {
+              double share = win.adaptive ? gd[o] / win.rows(i) / win.cols(j) : gd[o] / win.divisor(i, j, countIncludePad);
+              for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
+                for (int c = win.colStart(j); c < win.colEnd(j); c++) {
+                  xd[in0 + r * win.w + c] += share;
                 }
               }
             }
@@ -316,6 +340,21 @@ public final class Pooling {
       }
     });
     return out;
+  }
+
+  /** {@link #spread} of one float32 plane over disjoint 2×2 windows: each input gets {@code 0 + g/4}. */
+  private static void spreadTwoByTwo(float[] g, int o, float[] dx, int in0, Windows win) {
+    for (int i = 0; i < win.oh; i++) {
+      int top = in0 + 2 * i * win.w;
+      for (int j = 0; j < win.ow; j++, o++) {
+        float share = 0f + g[o] / 4f;
+        int at = top + 2 * j;
+        dx[at] = share;
+        dx[at + 1] = share;
+        dx[at + win.w] = share;
+        dx[at + win.w + 1] = share;
+      }
+    }
   }
 
   private static int[] checkPlanes(String op, Tensor x) {
@@ -360,6 +399,11 @@ public final class Pooling {
     private final int[] colEnd;
     /** Whether every window is a whole 2×2 block at stride 2 (no padding, dilation or clipping). */
     private boolean plainTwoByTwo;
+    /**
+     * Whether the windows are adaptive pooling's: PyTorch divides their sums by the rows and then
+     * by the columns (two float roundings), a sliding window's by its element count.
+     */
+    boolean adaptive;
     /** Window sizes clipped to the padded input (not the input), for countIncludePad. */
     private final int[] paddedRows;
     private final int[] paddedCols;
@@ -425,6 +469,7 @@ public final class Pooling {
 
     static Windows adaptive(int h, int w, int oh, int ow) {
       Windows win = new Windows(h, w, oh, ow, 1, 1);
+      win.adaptive = true;
       for (int i = 0; i < oh; i++) {
         win.rowStart[i] = (int) Math.floorDiv((long) i * h, oh);
         win.rowEnd[i] = (int) -Math.floorDiv(-(long) (i + 1) * h, oh);
@@ -456,6 +501,16 @@ public final class Pooling {
 
     int colEnd(int j) {
       return colEnd[j];
+    }
+
+    /** Rows in window row {@code i}. */
+    int rows(int i) {
+      return rowEnd[i] - rowStart[i];
+    }
+
+    /** Columns in window column {@code j}. */
+    int cols(int j) {
+      return colEnd[j] - colStart[j];
     }
 
     double divisor(int i, int j, boolean countIncludePad) {

@@ -147,6 +147,14 @@ public interface Kernels {
       float[] y, int yOffset, int[] argmax, int argmaxOffset);
 
   /**
+   * 2×2, stride-2 average pooling without padding of {@code planes} consecutive {@code h × w}
+   * planes into {@code outH × outW} planes ({@code 2·outH <= h}, {@code 2·outW <= w}), on the
+   * calling thread: {@code y = ((((0 + x[r][c]) + x[r][c+1]) + x[r+1][c]) + x[r+1][c+1]) / 4} in
+   * float32, PyTorch's order, so the values are PyTorch's bit for bit.
+   */
+  void avgPool2x2(int planes, float[] x, int xOffset, int h, int w, int outH, int outW, float[] y, int yOffset);
+
+  /**
    * Sum of {@code x[offset .. offset+n)}, accumulated in float64 in a fixed order that depends only
    * on {@code n} (never on threads or vector width), so it is reproducible everywhere.
    */

@@ -422,6 +422,29 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void avgPool2x2(int planes, float[] x, int xOff, int h, int w, int outH, int outW, float[] y, int yOff) {
+    for (int p = 0; p < planes; p++) {
+      for (int i = 0; i < outH; i++) {
+        avgPool2x2Row(x, xOff + p * h * w, w, i, 0, outW, y, yOff + p * outH * outW + i * outW);
+      }
+    }
+  }
+
+  /** Outputs {@code [j0, j1)} of output row {@code i} of {@link #avgPool2x2} for the plane at {@code plane}. */
+  static void avgPool2x2Row(float[] x, int plane, int w, int i, int j0, int j1, float[] y, int yRow) {
+    int top = plane + 2 * i * w;
+    for (int j = j0; j < j1; j++) {
+      int at = top + 2 * j;
+      float sum = 0f;
+      sum += x[at];
+      sum += x[at + 1];
+      sum += x[at + w];
+      sum += x[at + w + 1];
+      y[yRow + j] = sum / 4f;
+    }
+  }
+
+  @Override
   public double sum(int n, float[] x, int offset) {
     return sumFixedOrder(n, x, offset);
   }

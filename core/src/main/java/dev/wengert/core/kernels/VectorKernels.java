@@ -328,6 +328,44 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void avgPool2x2(int planes, float[] x, int xOff, int h, int w, int outH, int outW, float[] y, int yOff) {
+    float[] last = new float[FL];
+    FloatVector zero = FloatVector.zero(FLOATS);
+    for (int p = 0; p < planes; p++) {
+      int plane = xOff + p * h * w;
+      for (int i = 0; i < outH; i++) {
+        int top = 2 * i * w;
+        int o = yOff + p * outH * outW + i * outW;
+        for (int j = 0; j < outW; j += FL) {
+          int at = plane + top + 2 * j;
+          if (at + w + 2 * FL > x.length) {
+            ScalarKernels.avgPool2x2Row(x, plane, w, i, j, outW, y, o);
+            break;
+          }
+          FloatVector t0 = FloatVector.fromArray(FLOATS, x, at);
+          FloatVector t1 = FloatVector.fromArray(FLOATS, x, at + FL);
+          FloatVector b0 = FloatVector.fromArray(FLOATS, x, at + w);
+          FloatVector b1 = FloatVector.fromArray(FLOATS, x, at + w + FL);
+          // x/4 and x·0.25 are both the correctly rounded quarter: the same bits.
+          FloatVector mean = zero
+              .add(t0.rearrange(EVEN_LANES).blend(t1.rearrange(EVEN_LANES), UPPER_HALF))
+              .add(t0.rearrange(ODD_LANES).blend(t1.rearrange(ODD_LANES), UPPER_HALF))
+              .add(b0.rearrange(EVEN_LANES).blend(b1.rearrange(EVEN_LANES), UPPER_HALF))
+              .add(b0.rearrange(ODD_LANES).blend(b1.rearrange(ODD_LANES), UPPER_HALF))
+              .mul(0.25f);
+          int count = Math.min(FL, outW - j);
+          if (count == FL) {
+            mean.intoArray(y, o + j);
+          } else {
+            mean.intoArray(last, 0);
+            System.arraycopy(last, 0, y, o + j, count);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
   public void adam(
       int n, AdamStep s, float[] param, int po, float[] grad, int go, float[] expAvg, int mo, float[] expAvgSq,
       int vo, float[] maxExpAvgSq, int xo) {

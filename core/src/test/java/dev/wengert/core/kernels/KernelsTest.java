@@ -273,6 +273,47 @@ class KernelsTest {
     }
   }
 
+  /**
+   * Average pooling against PyTorch's order written out ({@code (((0 + a) + b) + c) + d) / 4} in
+   * float32), compared bit for bit, with signed zeros, infinities and NaNs among the values and
+   * the same sizes as {@link #maxPool2x2}.
+   */
+  @ParameterizedTest
+  @MethodSource("poolValues")
+  void avgPool2x2(float[] values) {
+    SplittableRandom random = new SplittableRandom(9);
+    for (int planes : new int[] {1, 3}) {
+      for (int h : new int[] {2, 3, 5, 28}) {
+        for (int w : new int[] {2, 3, 4, 5, 14, 15, 28, 31, 32, 33, 34, 64, 65, 100}) {
+          for (int slack : new int[] {0, 40}) {
+            int outH = h / 2;
+            int outW = w / 2;
+            float[] x = new float[X_OFF + planes * h * w + slack];
+            for (int i = 0; i < x.length; i++) {
+              x[i] = values[random.nextInt(values.length)] * (float) random.nextDouble(0.5, 2);
+            }
+            float[] y = new float[OUT_OFF + planes * outH * outW + 3];
+            float[] expected = y.clone();
+            for (int p = 0; p < planes; p++) {
+              for (int i = 0; i < outH; i++) {
+                for (int j = 0; j < outW; j++) {
+                  int at = X_OFF + p * h * w + 2 * i * w + 2 * j;
+                  float sum = 0f + x[at];
+                  sum = sum + x[at + 1];
+                  sum = sum + x[at + w];
+                  sum = sum + x[at + w + 1];
+                  expected[OUT_OFF + p * outH * outW + i * outW + j] = sum / 4f;
+                }
+              }
+            }
+            KERNELS.avgPool2x2(planes, x, X_OFF, h, w, outH, outW, y, OUT_OFF);
+            assertArrayEquals(expected, y, planes + " planes of " + h + "x" + w + ", slack " + slack);
+          }
+        }
+      }
+    }
+  }
+
   static Stream<float[]> poolValues() {
     return Stream.of(
         new float[] {0f, 1f, 2f, Float.NaN},
