@@ -117,6 +117,11 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
   /** Index of the first narrow tile in {{@link #micro}}'s dispatch. */
   private static final int NARROW = {len(WIDE_TILES)};
   /**
+   * Whether the wide tiles are in use and each has a half-height twin among the narrow ones (same
+   * vectors, half the rows) for a short last row tile.
+   */
+  private static final boolean HALVES = S.vectorBitSize() >= 512;
+  /**
    * Depth of a slice of {{@code K}}: a sliver of packed {{@code B}} ({{@code KC x NR}}) stays near
    * L1. Deep enough for a 3x3 convolution over 32 channels plus its bias row (289) in one slice,
    * whose tiles then go from registers straight to {{@code C}} (measured 10% faster than 256).
@@ -221,6 +226,19 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
     return (long) ceilDiv(m, mr) * mr * ceilDiv(n, nr) * nr;
   }}
 
+  /**
+   * The micro-kernel (a case of {{@link #micro}}'s dispatch) for a row tile of {{@code rows}} rows:
+   * this product's tile shape, or, for a last tile of at most half its rows, the half-height kernel
+   * of the same width, which skips the padded rows' multiply-adds (64 rows take 5 tiles of 12 and
+   * one of 6: 66 rows computed instead of 72).
+   */
+  private int kernelFor(int rows) {{
+    if (!HALVES) {{
+      return NARROW + tile;
+    }}
+    return 2 * rows <= mr ? NARROW + tile : tile;
+  }}
+
   @Override
   {el}[] buffer(ScratchBuffers scratch, Buffer which, int size) {{
     return scratch.{el}s(which, size);
@@ -278,6 +296,7 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
     for (int jr = 0; jr < cols; jr += nr) {{
       boolean inPlace = directB && cols - jr >= nr;
       for (int ir = 0; ir < rows; ir += mr) {{
+        int kernel = kernelFor(Math.min(mr, rows - ir));
         int t = accOff + (jr / nr * rowTiles + ir / mr) * (mr * nr);
         boolean straight = firstSlice && lastSlice && storesPlainly && rows - ir >= mr && cols - jr >= nr;
         // With one slice and C = sums, the tile goes straight from the registers to C.
@@ -285,9 +304,9 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
         int sumsOff = straight ? cOff + (i0 + ir) * ldc + j0 + jr : t;
         int ld = straight ? ldc : nr;
         if (inPlace) {{
-          microInPlace(tile, depth, ap, apOff + ir * KC, b, inPlaceRows, inPlaceRow0, j0 + jr, sums, sumsOff, ld, !firstSlice);
+          microInPlace(kernel, depth, ap, apOff + ir * KC, b, inPlaceRows, inPlaceRow0, j0 + jr, sums, sumsOff, ld, !firstSlice);
         }} else {{
-          micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, sums, sumsOff, ld, !firstSlice);
+          micro(kernel, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, sums, sumsOff, ld, !firstSlice);
         }}
         if (straight) {{
           continue;
@@ -329,16 +348,16 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
   }}
 
   /**
-   * One tile of shape {{@code TILES[tile]}}: the running sums at {{@code acc[accOff]}} (row {{@code r}}
+   * One tile of the shape of case {{@code kernel}} (the wide tiles, then the narrow ones): the running sums at {{@code acc[accOff]}} (row {{@code r}}
    * at {{@code accOff + r*ld}}; zero unless {{@code accumulate}}) plus {{@code depth}} steps of packed
    * {{@code A}} (row {{@code r}} at {{@code ap[aOff + r*KC + p]}}) times packed {{@code B}} ({{@code
    * bp[bOff + p*NR + j]}}).
    */
   private static void micro(
-      int tile, int depth, {el}[] ap, int aOff, {el}[] bp, int bOff, {el}[] acc, int accOff, int ld, boolean accumulate) {{
-    switch (S.vectorBitSize() >= 512 ? tile : NARROW + tile) {{
+      int kernel, int depth, {el}[] ap, int aOff, {el}[] bp, int bOff, {el}[] acc, int accOff, int ld, boolean accumulate) {{
+    switch (kernel) {{
 {dispatch}
-      default -> throw new AssertionError(tile);
+      default -> throw new AssertionError(kernel);
     }}
   }}
 
@@ -348,11 +367,11 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
    * apart, which the JIT checks once, while a row start read from memory is checked at every load.
    */
   private static void microInPlace(
-      int tile, int depth, {el}[] ap, int aOff, {el}[] b, int[] bRows, int bRow0, int bCol, {el}[] acc, int accOff,
+      int kernel, int depth, {el}[] ap, int aOff, {el}[] b, int[] bRows, int bRow0, int bCol, {el}[] acc, int accOff,
       int ld, boolean accumulate) {{
-    switch (S.vectorBitSize() >= 512 ? tile : NARROW + tile) {{
+    switch (kernel) {{
 {dispatch_in_place}
-      default -> throw new AssertionError(tile);
+      default -> throw new AssertionError(kernel);
     }}
   }}
 

@@ -32,6 +32,11 @@ final class VectorSgemm extends PackedGemm<float[]> {
   /** Index of the first narrow tile in {@link #micro}'s dispatch. */
   private static final int NARROW = 3;
   /**
+   * Whether the wide tiles are in use and each has a half-height twin among the narrow ones (same
+   * vectors, half the rows) for a short last row tile.
+   */
+  private static final boolean HALVES = S.vectorBitSize() >= 512;
+  /**
    * Depth of a slice of {@code K}: a sliver of packed {@code B} ({@code KC x NR}) stays near
    * L1. Deep enough for a 3x3 convolution over 32 channels plus its bias row (289) in one slice,
    * whose tiles then go from registers straight to {@code C} (measured 10% faster than 256).
@@ -136,6 +141,19 @@ final class VectorSgemm extends PackedGemm<float[]> {
     return (long) ceilDiv(m, mr) * mr * ceilDiv(n, nr) * nr;
   }
 
+  /**
+   * The micro-kernel (a case of {@link #micro}'s dispatch) for a row tile of {@code rows} rows:
+   * this product's tile shape, or, for a last tile of at most half its rows, the half-height kernel
+   * of the same width, which skips the padded rows' multiply-adds (64 rows take 5 tiles of 12 and
+   * one of 6: 66 rows computed instead of 72).
+   */
+  private int kernelFor(int rows) {
+    if (!HALVES) {
+      return NARROW + tile;
+    }
+    return 2 * rows <= mr ? NARROW + tile : tile;
+  }
+
   @Override
   float[] buffer(ScratchBuffers scratch, Buffer which, int size) {
     return scratch.floats(which, size);
@@ -193,6 +211,7 @@ final class VectorSgemm extends PackedGemm<float[]> {
     for (int jr = 0; jr < cols; jr += nr) {
       boolean inPlace = directB && cols - jr >= nr;
       for (int ir = 0; ir < rows; ir += mr) {
+        int kernel = kernelFor(Math.min(mr, rows - ir));
         int t = accOff + (jr / nr * rowTiles + ir / mr) * (mr * nr);
         boolean straight = firstSlice && lastSlice && storesPlainly && rows - ir >= mr && cols - jr >= nr;
         // With one slice and C = sums, the tile goes straight from the registers to C.
@@ -200,9 +219,9 @@ final class VectorSgemm extends PackedGemm<float[]> {
         int sumsOff = straight ? cOff + (i0 + ir) * ldc + j0 + jr : t;
         int ld = straight ? ldc : nr;
         if (inPlace) {
-          microInPlace(tile, depth, ap, apOff + ir * KC, b, inPlaceRows, inPlaceRow0, j0 + jr, sums, sumsOff, ld, !firstSlice);
+          microInPlace(kernel, depth, ap, apOff + ir * KC, b, inPlaceRows, inPlaceRow0, j0 + jr, sums, sumsOff, ld, !firstSlice);
         } else {
-          micro(tile, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, sums, sumsOff, ld, !firstSlice);
+          micro(kernel, depth, ap, apOff + ir * KC, bp, bpOff + jr * depth, sums, sumsOff, ld, !firstSlice);
         }
         if (straight) {
           continue;
@@ -244,21 +263,21 @@ final class VectorSgemm extends PackedGemm<float[]> {
   }
 
   /**
-   * One tile of shape {@code TILES[tile]}: the running sums at {@code acc[accOff]} (row {@code r}
+   * One tile of the shape of case {@code kernel} (the wide tiles, then the narrow ones): the running sums at {@code acc[accOff]} (row {@code r}
    * at {@code accOff + r*ld}; zero unless {@code accumulate}) plus {@code depth} steps of packed
    * {@code A} (row {@code r} at {@code ap[aOff + r*KC + p]}) times packed {@code B} ({@code
    * bp[bOff + p*NR + j]}).
    */
   private static void micro(
-      int tile, int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
-    switch (S.vectorBitSize() >= 512 ? tile : NARROW + tile) {
+      int kernel, int depth, float[] ap, int aOff, float[] bp, int bOff, float[] acc, int accOff, int ld, boolean accumulate) {
+    switch (kernel) {
       case 0 -> kernel12x2(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
       case 1 -> kernel8x3(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
       case 2 -> kernel6x4(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
       case 3 -> kernel6x2(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
       case 4 -> kernel4x3(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
       case 5 -> kernel3x4(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);
-      default -> throw new AssertionError(tile);
+      default -> throw new AssertionError(kernel);
     }
   }
 
@@ -268,16 +287,16 @@ final class VectorSgemm extends PackedGemm<float[]> {
    * apart, which the JIT checks once, while a row start read from memory is checked at every load.
    */
   private static void microInPlace(
-      int tile, int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff,
+      int kernel, int depth, float[] ap, int aOff, float[] b, int[] bRows, int bRow0, int bCol, float[] acc, int accOff,
       int ld, boolean accumulate) {
-    switch (S.vectorBitSize() >= 512 ? tile : NARROW + tile) {
+    switch (kernel) {
       case 0 -> kernel12x2InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
       case 1 -> kernel8x3InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
       case 2 -> kernel6x4InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
       case 3 -> kernel6x2InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
       case 4 -> kernel4x3InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
       case 5 -> kernel3x4InPlace(depth, ap, aOff, b, bRows, bRow0, bCol, acc, accOff, ld, accumulate);
-      default -> throw new AssertionError(tile);
+      default -> throw new AssertionError(kernel);
     }
   }
 
