@@ -1123,18 +1123,17 @@ final class ConvolutionKernels {
 
     @Override
     void col2imWide(Plan p, float[] col, int i0, int i1, float[] dst) {
-      // JDK 17 does not vectorize a += b between two arrays at different offsets; the kernel does.
-      Kernels kernels = Kernels.get();
+      // JDK 17 does not vectorize a += b between two arrays at different offsets; the kernel does,
+      // all runs in one call (a call per run cost more than its adds).
       Layout l = p.stagedLayout;
-      int len = (i1 - i0) * p.phaseWidth;
       int taps = p.kernelH * p.kernelW;
-      int d = 0;
-      for (int c = 0; c < p.groupChannels; c++) {
-        for (int t = 0; t < taps; t++, d += len) {
-          int s = c * l.plane() + l.tap()[t] + i0 * p.phaseWidth;
-          kernels.add(len, col, d, dst, s, dst, s);
+      int[] starts = Scratch.get().ints(0, p.groupChannels * taps);
+      for (int c = 0, r = 0; c < p.groupChannels; c++) {
+        for (int t = 0; t < taps; t++, r++) {
+          starts[r] = c * l.plane() + l.tap()[t] + i0 * p.phaseWidth;
         }
       }
+      Kernels.get().addRuns(p.groupChannels * taps, (i1 - i0) * p.phaseWidth, col, 0, dst, starts);
     }
 
     @Override

@@ -123,6 +123,13 @@ public interface Kernels {
    */
   void interleave(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
 
+  /**
+   * {@code dst[starts[r] + i] += src[srcOffset + r·len + i]} for {@code i < len}, run after run for
+   * {@code r < runs}, on the calling thread: the rows of a column matrix added back onto an image.
+   * Runs may overlap; each element receives its runs in run order.
+   */
+  void addRuns(int runs, int len, float[] src, int srcOffset, float[] dst, int[] starts);
+
   /** {@code out[i] = x[i] * y[i]} for {@code i < n}. */
   void mul(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
 

@@ -445,6 +445,15 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void addRuns(int runs, int len, float[] src, int srcOff, float[] dst, int[] starts) {
+    for (int r = 0, d = srcOff; r < runs; r++, d += len) {
+      for (int i = 0, s = starts[r]; i < len; i++) {
+        dst[s + i] += src[d + i];
+      }
+    }
+  }
+
+  @Override
   public double sum(int n, float[] x, int offset) {
     return sumFixedOrder(n, x, offset);
   }

@@ -205,6 +205,21 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void addRuns(int runs, int len, float[] src, int srcOff, float[] dst, int[] starts) {
+    int vectors = FLOATS.loopBound(len);
+    for (int r = 0, d = srcOff; r < runs; r++, d += len) {
+      int s = starts[r];
+      int i = 0;
+      for (; i < vectors; i += FL) {
+        FloatVector.fromArray(FLOATS, dst, s + i).add(FloatVector.fromArray(FLOATS, src, d + i)).intoArray(dst, s + i);
+      }
+      for (; i < len; i++) {
+        dst[s + i] += src[d + i];
+      }
+    }
+  }
+
+  @Override
   public void mul(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
     Parallel.forRange(
         n,

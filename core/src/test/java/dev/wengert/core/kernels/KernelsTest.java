@@ -218,6 +218,29 @@ class KernelsTest {
     }
   }
 
+  /** Overlapping runs added run after run: each element gets its runs' values in run order. */
+  @Test
+  void addRunsAddsEachRunInOrder() {
+    SplittableRandom random = new SplittableRandom(10);
+    for (int len : new int[] {1, 7, 16, 17, 40, 224}) {
+      int runs = 9;
+      float[] src = random(random, X_OFF + runs * len);
+      int[] starts = new int[runs];
+      for (int r = 0; r < runs; r++) {
+        starts[r] = OUT_OFF + random.nextInt(3 * len / 2 + 1); // neighbours overlap
+      }
+      float[] dst = random(random, OUT_OFF + 3 * len + 2);
+      float[] expected = dst.clone();
+      for (int r = 0; r < runs; r++) {
+        for (int i = 0; i < len; i++) {
+          expected[starts[r] + i] = expected[starts[r] + i] + src[X_OFF + r * len + i];
+        }
+      }
+      KERNELS.addRuns(runs, len, src, X_OFF, dst, starts);
+      assertArrayEquals(expected, dst, "len=" + len);
+    }
+  }
+
   /**
    * Max pooling against a plain scan of each window, for widths around every vector length, odd
    * sizes, and planes that end exactly at the array's end (where the vector kernel must not read
