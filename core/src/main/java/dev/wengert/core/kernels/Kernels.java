@@ -130,6 +130,12 @@ public interface Kernels {
    */
   void addRuns(int runs, int len, float[] src, int srcOffset, float[] dst, int[] starts);
 
+  /**
+   * {@code even[evenOffset + i] = x[xOffset + 2i]} and {@code odd[oddOffset + i] = x[xOffset + 2i +
+   * 1]} for {@code i < n}: a row split into its two stride-2 phases ({@link #interleave}'s inverse).
+   */
+  void deinterleave(int n, float[] x, int xOffset, float[] even, int evenOffset, float[] odd, int oddOffset);
+
   /** {@code out[i] = x[i] * y[i]} for {@code i < n}. */
   void mul(int n, float[] x, int xOffset, float[] y, int yOffset, float[] out, int outOffset);
 

@@ -331,6 +331,19 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void deinterleave(int n, float[] x, int xOff, float[] even, int evenOff, float[] odd, int oddOff) {
+    deinterleave(0, n, x, xOff, even, evenOff, odd, oddOff);
+  }
+
+  /** Pairs {@code [from, n)} of {@link #deinterleave(int, float[], int, float[], int, float[], int)}. */
+  static void deinterleave(int from, int n, float[] x, int xOff, float[] even, int evenOff, float[] odd, int oddOff) {
+    for (int i = from; i < n; i++) {
+      even[evenOff + i] = x[xOff + 2 * i];
+      odd[oddOff + i] = x[xOff + 2 * i + 1];
+    }
+  }
+
+  @Override
   public void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
     Parallel.forRange(
         n,

@@ -451,6 +451,19 @@ final class VectorKernels implements Kernels {
     ScalarKernels.interleave(i, n, x, xOff, y, yOff, out, outOff);
   }
 
+  @Override
+  public void deinterleave(int n, float[] x, int xOff, float[] even, int evenOff, float[] odd, int oddOff) {
+    int i = 0;
+    // As in maxPool2x2: each pair of vectors gives their even and their odd lanes.
+    for (int end = n - FL; i <= end; i += FL) {
+      FloatVector a = FloatVector.fromArray(FLOATS, x, xOff + 2 * i);
+      FloatVector b = FloatVector.fromArray(FLOATS, x, xOff + 2 * i + FL);
+      a.rearrange(EVEN_LANES).blend(b.rearrange(EVEN_LANES), UPPER_HALF).intoArray(even, evenOff + i);
+      a.rearrange(ODD_LANES).blend(b.rearrange(ODD_LANES), UPPER_HALF).intoArray(odd, oddOff + i);
+    }
+    ScalarKernels.deinterleave(i, n, x, xOff, even, evenOff, odd, oddOff);
+  }
+
   /**
    * Lanes where the later candidate {@code next} replaces {@code best}: greater (a tie keeps the
    * first). Windows with a NaN never get here: the NaN rule needs mask logic ({@code or}, {@code

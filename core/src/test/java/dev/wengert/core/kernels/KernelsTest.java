@@ -160,6 +160,25 @@ class KernelsTest {
   }
 
   @Test
+  void deinterleaveSplitsARowIntoItsTwoPhases() {
+    SplittableRandom random = new SplittableRandom(13);
+    for (int n : LENGTHS) {
+      float[] x = random(random, X_OFF + 2 * n); // ends where the last pair does: no read past it
+      float[] even = random(random, Y_OFF + n + 2);
+      float[] odd = random(random, OUT_OFF + n + 3);
+      float[] expectedEven = even.clone();
+      float[] expectedOdd = odd.clone();
+      for (int i = 0; i < n; i++) {
+        expectedEven[Y_OFF + i] = x[X_OFF + 2 * i];
+        expectedOdd[OUT_OFF + i] = x[X_OFF + 2 * i + 1];
+      }
+      KERNELS.deinterleave(n, x, X_OFF, even, Y_OFF, odd, OUT_OFF);
+      assertArrayEquals(expectedEven, even, "even n=" + n);
+      assertArrayEquals(expectedOdd, odd, "odd n=" + n);
+    }
+  }
+
+  @Test
   void elementwiseInPlace() {
     float[] x = random(new SplittableRandom(3), 1001);
     float[] expected = new float[x.length];
