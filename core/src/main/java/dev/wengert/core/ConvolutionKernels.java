@@ -111,10 +111,11 @@ final class ConvolutionKernels {
   /**
    * Least output elements for which {@link Typed#eachSample} allocates while the other threads
    * start: below it, zeroing the output costs less than handing samples around and holding them.
-   * Measured with 2^18 against 2^20 (which left 64x64x14x14 outputs to one thread): 64x32x14x14 ->
-   * 64 forward 2.96 -> 2.74 ms, cnn-bn epoch 26.0 -> 24.9 s, cnn-s even.
+   * Measured against 2^20 (which left 64x64x14x14 outputs to one thread): 2^18 made 64x32x14x14 ->
+   * 64 forward 2.96 -> 2.74 ms and a cnn-bn epoch 26.0 -> 24.9 s (cnn-s even); 2^17 made
+   * 64x1x28x28 -> 6 (k5, 221,184 outputs) 0.207 -> 0.175 ms (lenet5 even).
    */
-  private static final int OVERLAP_MIN = 1 << 18;
+  private static final int OVERLAP_MIN = 1 << 17;
 
   /**
    * Least multiply-adds per output element for which the forward holds samples while its output is
