@@ -224,7 +224,11 @@ public final class Pooling {
     return out;
   }
 
-  /** Average pooling with the window of {@code geo} (dilation must be 1). */
+  /**
+   * Average pooling with the window of {@code geo} (dilation must be 1): each window's sum, in the
+   * input's dtype and row-major window order, divided by its element count; PyTorch's operations
+   * in PyTorch's order, so float32 results are its bits.
+   */
   public static Tensor avgPool2d(Tensor x, PoolGeometry geo, boolean countIncludePad) {
     int[] shape = checkPlanes("avg_pool2d", x);
     checkArgument(geo.dilationH() == 1 && geo.dilationW() == 1, "avg_pool2d: dilation is not supported");
@@ -234,7 +238,10 @@ public final class Pooling {
     return average(x.contiguous(), shape, win, countIncludePad);
   }
 
-  /** The adjoint of {@link #avgPool2d}: each gradient spread evenly (by the same divisor) over its window. */
+  /**
+   * The adjoint of {@link #avgPool2d}: each gradient divided by the same divisor and added to every
+   * element of its window (overlapping windows accumulate).
+   */
   public static Tensor avgPool2dAdjoint(Tensor g, int[] inputShape, PoolGeometry geo, boolean countIncludePad) {
     int h = inputShape[inputShape.length - 2];
     int w = inputShape[inputShape.length - 1];
@@ -242,7 +249,10 @@ public final class Pooling {
     return spread(g.contiguous(), inputShape, win, countIncludePad);
   }
 
-  /** Adaptive average pooling to {@code outH × outW}. */
+  /**
+   * Adaptive average pooling to {@code outH × outW}: each window's sum divided by its rows, then by
+   * its columns (PyTorch's two roundings).
+   */
   public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
     int[] shape = checkPlanes("adaptive_avg_pool2d", x);
     checkArgument(outH >= 1 && outW >= 1, "adaptive_avg_pool2d: output size must be >= 1, got %sx%s", outH, outW);
@@ -250,7 +260,7 @@ public final class Pooling {
     return average(x.contiguous(), shape, win, false);
   }
 
-  /** The adjoint of {@link #adaptiveAvgPool2d}. */
+  /** The adjoint of {@link #adaptiveAvgPool2d}: each gradient divided by its window's rows, then columns, and spread. */
   public static Tensor adaptiveAvgPool2dAdjoint(Tensor g, int[] inputShape) {
     int[] gs = g.shape();
     Windows win =
