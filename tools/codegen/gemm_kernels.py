@@ -15,8 +15,6 @@ OUT = os.path.join(ROOT, "core/src/main/java/dev/wengert/core/kernels")
 # (rows, vectors) of the tiles: 24 accumulators with 32 vector registers (AVX-512), 12 with 16.
 WIDE_TILES = [(12, 2), (8, 3), (6, 4)]
 NARROW_TILES = [(6, 2), (4, 3), (3, 4)]
-# Lane counts (128-, 256- and 512-bit vectors) whose transposing pack is written out.
-TRANSPOSE_LANES = {"float": [4, 8, 16], "double": [2, 4, 8]}
 
 TYPES = {
     "float": dict(cls="VectorSgemm", box="Float", vec="FloatVector", species="VectorKernels.FLOATS",
@@ -74,41 +72,8 @@ def kernel(t, rows, vecs, in_place):
     return "\n".join(lines)
 
 
-def transpose_block(t, lanes):
-    """A method moving a lanes x lanes block of B's stored rows into a packed sliver, transposed."""
-    v = t["vec"]
-    out = ["  /** {@link #transposeBlock} for %d lanes. */" % lanes,
-           "  private void transposeBlock%d(%s[] dst, int d, int row, int p) {" % (lanes, t["el"])]
-    for j in range(lanes):
-        out.append("    %s r%d = %s.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + %d) + p);" % (v, j, v, j))
-    s = lanes // 2
-    while s >= 1:
-        out.append("    {  // rows %d apart swap the lanes whose bit %d differs from the row's" % (s, s))
-        for i in range(lanes):
-            if not i & s:
-                out.append("      %s t%d = r%d.blend(r%d.rearrange(UP_%d), BIT_%d);" % (v, i, i, i + s, s, s))
-                out.append("      %s t%d = r%d.rearrange(DOWN_%d).blend(r%d, BIT_%d);" % (v, i + s, i, s, i + s, s))
-        for i0 in range(0, lanes, 8):
-            out.append("      " + " ".join("r%d = t%d;" % (i, i) for i in range(i0, min(lanes, i0 + 8))))
-        out.append("    }")
-        s //= 2
-    for j in range(lanes):
-        out.append("    r%d.intoArray(dst, d + %d * nr);" % (j, j))
-    out.append("  }")
-    return "\n".join(out)
-
-
 def source(el):
     t = dict(TYPES[el], el=el)
-    lanes = TRANSPOSE_LANES[el]
-    transposes = "\n\n".join(transpose_block(t, n) for n in lanes)
-    transpose_dispatch = "\n".join(
-        "      case %d -> transposeBlock%d(dst, d, row, p);" % (n, n) for n in lanes)
-    shuffles = "\n".join(
-        "  private static final VectorShuffle<%s> UP_%d = shifted(%d);\n"
-        "  private static final VectorShuffle<%s> DOWN_%d = shifted(-%d);\n"
-        "  private static final VectorMask<%s> BIT_%d = lanesWithBit(%d);" % (t["box"], n, n, t["box"], n, n, t["box"], n, n)
-        for n in [1 << i for i in range(len(lanes) + 1)] if n < lanes[-1])
     kernels = "\n\n".join(kernel(t, r, v, in_place) for in_place in (False, True) for r, v in WIDE_TILES + NARROW_TILES)
     dispatch = "\n".join(
         "      case %d -> kernel%dx%d(depth, ap, aOff, bp, bOff, acc, accOff, ld, accumulate);" % (i, r, v)
@@ -124,8 +89,6 @@ package dev.wengert.core.kernels;
 import dev.wengert.core.kernels.ScratchBuffers.Buffer;
 import java.util.Arrays;
 import jdk.incubator.vector.{t["vec"]};
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -158,8 +121,6 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
    * vectors, half the rows) for a short last row tile.
    */
   private static final boolean HALVES = S.vectorBitSize() >= 512;
-  /** For {{@link #transposeBlock}}: lanes moved up or down by {{@code s}}, and the lanes with bit {{@code s}}. */
-{shuffles}
   /**
    * Depth of a slice of {{@code K}}: a sliver of packed {{@code B}} ({{@code KC x NR}}) stays near
    * L1. Deep enough for a 3x3 convolution over 32 channels plus its bias row (289) in one slice,
@@ -314,26 +275,30 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
   }}
 
   /**
-   * {{@link #packB}} of a transposed {{@code B}} (stored {{@code n x k}}): each {{@code L x L}} block of
-   * {{@code L}} stored rows by {{@code L}} depth steps is transposed in registers ({{@link
-   * #transposeBlock}}), the depth and column remainders are copied one element at a time (measured:
-   * the element-wise transpose took 12% of a 64x32x14x14 -> 64 weight gradient).
+   * {{@link #packB}} of a transposed {{@code B}} (stored {{@code n x k}}): each depth step of a sliver's
+   * whole vectors is one gather of {{@code L}} stored rows' elements, the columns past them one
+   * element at a time. Measured on a 64x32x14x14 -> 64 weight gradient (one thread): element-wise
+   * 5.13 ms, gathers 5.05; 16 x 16 transposes in registers 4.18, but compiling them lifted cnn-s's
+   * peak RSS from 384-393 to 401-414 MB (over its 400 MB budget), and 8 x 8 blocks of 256-bit
+   * vectors took 6.26.
    */
   private void packTransposed({el}[] dst, int dstOff, int p0, int depth, int j0, int cols) {{
-    int blockDepth = depth / L * L;
+    int[] starts = ScratchBuffers.get().rowStarts(nr); // where the sliver's stored rows start
     for (int c0 = 0; c0 < cols; c0 += nr) {{
       int base = dstOff + c0 * depth;
       int w = Math.min(nr, cols - c0);
-      int blockCols = w / L * L;
-      for (int g = 0; g < blockCols; g += L) {{
-        for (int p = 0; p < blockDepth; p += L) {{
-          transposeBlock(dst, base + p * nr + g, j0 + c0 + g, p0 + p);
+      int vectorCols = w / L * L;
+      for (int j = 0; j < w; j++) {{
+        starts[j] = GemmPacking.start(bRows, bOff, ldb, j0 + c0 + j) + p0;
+      }}
+      for (int p = 0; p < depth; p++) {{
+        for (int g = 0; g < vectorCols; g += L) {{
+          {t["vec"]}.fromArray(S, b, p, starts, g).intoArray(dst, base + p * nr + g);
         }}
       }}
-      for (int j = 0; j < w; j++) {{
-        int src = GemmPacking.start(bRows, bOff, ldb, j0 + c0 + j) + p0;
-        for (int p = j < blockCols ? blockDepth : 0; p < depth; p++) {{
-          dst[base + p * nr + j] = b[src + p];
+      for (int j = vectorCols; j < w; j++) {{
+        for (int p = 0; p < depth; p++) {{
+          dst[base + p * nr + j] = b[starts[j] + p];
         }}
       }}
       if (w < nr) {{
@@ -342,35 +307,6 @@ final class {t["cls"]} extends PackedGemm<{el}[]> {{
         }}
       }}
     }}
-  }}
-
-  /**
-   * Stored rows {{@code [row, row + L)}} of {{@code B}} at depth {{@code [p, p + L)}} into {{@code
-   * dst[d + q·nr + j]}} (depth step {{@code q}}, row {{@code j}}): {{@code log2 L}} rounds, each
-   * swapping between rows {{@code s}} apart the lanes whose bit {{@code s}} differs from the row's
-   * (one-lane-vector permutes and blends; JDK 17 compiles two-vector rearranges poorly).
-   */
-  private void transposeBlock({el}[] dst, int d, int row, int p) {{
-    switch (L) {{
-{transpose_dispatch}
-      default -> throw new AssertionError(L);
-    }}
-  }}
-
-{transposes}
-
-  /** Lane {{@code l}} takes lane {{@code l − s}} (mod {{@code L}}). */
-  private static VectorShuffle<{t["box"]}> shifted(int s) {{
-    return VectorShuffle.fromOp(S, l -> Math.floorMod(l - s, L));
-  }}
-
-  /** The lanes whose index has bit {{@code s}} set. */
-  private static VectorMask<{t["box"]}> lanesWithBit(int s) {{
-    boolean[] set = new boolean[L];
-    for (int l = 0; l < L; l++) {{
-      set[l] = (l & s) != 0;
-    }}
-    return VectorMask.fromArray(S, set, 0);
   }}
 
   @Override

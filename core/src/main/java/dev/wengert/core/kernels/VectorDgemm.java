@@ -4,8 +4,6 @@ package dev.wengert.core.kernels;
 import dev.wengert.core.kernels.ScratchBuffers.Buffer;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -38,16 +36,6 @@ final class VectorDgemm extends PackedGemm<double[]> {
    * vectors, half the rows) for a short last row tile.
    */
   private static final boolean HALVES = S.vectorBitSize() >= 512;
-  /** For {@link #transposeBlock}: lanes moved up or down by {@code s}, and the lanes with bit {@code s}. */
-  private static final VectorShuffle<Double> UP_1 = shifted(1);
-  private static final VectorShuffle<Double> DOWN_1 = shifted(-1);
-  private static final VectorMask<Double> BIT_1 = lanesWithBit(1);
-  private static final VectorShuffle<Double> UP_2 = shifted(2);
-  private static final VectorShuffle<Double> DOWN_2 = shifted(-2);
-  private static final VectorMask<Double> BIT_2 = lanesWithBit(2);
-  private static final VectorShuffle<Double> UP_4 = shifted(4);
-  private static final VectorShuffle<Double> DOWN_4 = shifted(-4);
-  private static final VectorMask<Double> BIT_4 = lanesWithBit(4);
   /**
    * Depth of a slice of {@code K}: a sliver of packed {@code B} ({@code KC x NR}) stays near
    * L1. Deep enough for a 3x3 convolution over 32 channels plus its bias row (289) in one slice,
@@ -202,26 +190,30 @@ final class VectorDgemm extends PackedGemm<double[]> {
   }
 
   /**
-   * {@link #packB} of a transposed {@code B} (stored {@code n x k}): each {@code L x L} block of
-   * {@code L} stored rows by {@code L} depth steps is transposed in registers ({@link
-   * #transposeBlock}), the depth and column remainders are copied one element at a time (measured:
-   * the element-wise transpose took 12% of a 64x32x14x14 -> 64 weight gradient).
+   * {@link #packB} of a transposed {@code B} (stored {@code n x k}): each depth step of a sliver's
+   * whole vectors is one gather of {@code L} stored rows' elements, the columns past them one
+   * element at a time. Measured on a 64x32x14x14 -> 64 weight gradient (one thread): element-wise
+   * 5.13 ms, gathers 5.05; 16 x 16 transposes in registers 4.18, but compiling them lifted cnn-s's
+   * peak RSS from 384-393 to 401-414 MB (over its 400 MB budget), and 8 x 8 blocks of 256-bit
+   * vectors took 6.26.
    */
   private void packTransposed(double[] dst, int dstOff, int p0, int depth, int j0, int cols) {
-    int blockDepth = depth / L * L;
+    int[] starts = ScratchBuffers.get().rowStarts(nr); // where the sliver's stored rows start
     for (int c0 = 0; c0 < cols; c0 += nr) {
       int base = dstOff + c0 * depth;
       int w = Math.min(nr, cols - c0);
-      int blockCols = w / L * L;
-      for (int g = 0; g < blockCols; g += L) {
-        for (int p = 0; p < blockDepth; p += L) {
-          transposeBlock(dst, base + p * nr + g, j0 + c0 + g, p0 + p);
+      int vectorCols = w / L * L;
+      for (int j = 0; j < w; j++) {
+        starts[j] = GemmPacking.start(bRows, bOff, ldb, j0 + c0 + j) + p0;
+      }
+      for (int p = 0; p < depth; p++) {
+        for (int g = 0; g < vectorCols; g += L) {
+          DoubleVector.fromArray(S, b, p, starts, g).intoArray(dst, base + p * nr + g);
         }
       }
-      for (int j = 0; j < w; j++) {
-        int src = GemmPacking.start(bRows, bOff, ldb, j0 + c0 + j) + p0;
-        for (int p = j < blockCols ? blockDepth : 0; p < depth; p++) {
-          dst[base + p * nr + j] = b[src + p];
+      for (int j = vectorCols; j < w; j++) {
+        for (int p = 0; p < depth; p++) {
+          dst[base + p * nr + j] = b[starts[j] + p];
         }
       }
       if (w < nr) {
@@ -230,127 +222,6 @@ final class VectorDgemm extends PackedGemm<double[]> {
         }
       }
     }
-  }
-
-  /**
-   * Stored rows {@code [row, row + L)} of {@code B} at depth {@code [p, p + L)} into {@code
-   * dst[d + q·nr + j]} (depth step {@code q}, row {@code j}): {@code log2 L} rounds, each
-   * swapping between rows {@code s} apart the lanes whose bit {@code s} differs from the row's
-   * (one-lane-vector permutes and blends; JDK 17 compiles two-vector rearranges poorly).
-   */
-  private void transposeBlock(double[] dst, int d, int row, int p) {
-    switch (L) {
-      case 2 -> transposeBlock2(dst, d, row, p);
-      case 4 -> transposeBlock4(dst, d, row, p);
-      case 8 -> transposeBlock8(dst, d, row, p);
-      default -> throw new AssertionError(L);
-    }
-  }
-
-  /** {@link #transposeBlock} for 2 lanes. */
-  private void transposeBlock2(double[] dst, int d, int row, int p) {
-    DoubleVector r0 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 0) + p);
-    DoubleVector r1 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 1) + p);
-    {  // rows 1 apart swap the lanes whose bit 1 differs from the row's
-      DoubleVector t0 = r0.blend(r1.rearrange(UP_1), BIT_1);
-      DoubleVector t1 = r0.rearrange(DOWN_1).blend(r1, BIT_1);
-      r0 = t0; r1 = t1;
-    }
-    r0.intoArray(dst, d + 0 * nr);
-    r1.intoArray(dst, d + 1 * nr);
-  }
-
-  /** {@link #transposeBlock} for 4 lanes. */
-  private void transposeBlock4(double[] dst, int d, int row, int p) {
-    DoubleVector r0 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 0) + p);
-    DoubleVector r1 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 1) + p);
-    DoubleVector r2 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 2) + p);
-    DoubleVector r3 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 3) + p);
-    {  // rows 2 apart swap the lanes whose bit 2 differs from the row's
-      DoubleVector t0 = r0.blend(r2.rearrange(UP_2), BIT_2);
-      DoubleVector t2 = r0.rearrange(DOWN_2).blend(r2, BIT_2);
-      DoubleVector t1 = r1.blend(r3.rearrange(UP_2), BIT_2);
-      DoubleVector t3 = r1.rearrange(DOWN_2).blend(r3, BIT_2);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3;
-    }
-    {  // rows 1 apart swap the lanes whose bit 1 differs from the row's
-      DoubleVector t0 = r0.blend(r1.rearrange(UP_1), BIT_1);
-      DoubleVector t1 = r0.rearrange(DOWN_1).blend(r1, BIT_1);
-      DoubleVector t2 = r2.blend(r3.rearrange(UP_1), BIT_1);
-      DoubleVector t3 = r2.rearrange(DOWN_1).blend(r3, BIT_1);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3;
-    }
-    r0.intoArray(dst, d + 0 * nr);
-    r1.intoArray(dst, d + 1 * nr);
-    r2.intoArray(dst, d + 2 * nr);
-    r3.intoArray(dst, d + 3 * nr);
-  }
-
-  /** {@link #transposeBlock} for 8 lanes. */
-  private void transposeBlock8(double[] dst, int d, int row, int p) {
-    DoubleVector r0 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 0) + p);
-    DoubleVector r1 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 1) + p);
-    DoubleVector r2 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 2) + p);
-    DoubleVector r3 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 3) + p);
-    DoubleVector r4 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 4) + p);
-    DoubleVector r5 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 5) + p);
-    DoubleVector r6 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 6) + p);
-    DoubleVector r7 = DoubleVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 7) + p);
-    {  // rows 4 apart swap the lanes whose bit 4 differs from the row's
-      DoubleVector t0 = r0.blend(r4.rearrange(UP_4), BIT_4);
-      DoubleVector t4 = r0.rearrange(DOWN_4).blend(r4, BIT_4);
-      DoubleVector t1 = r1.blend(r5.rearrange(UP_4), BIT_4);
-      DoubleVector t5 = r1.rearrange(DOWN_4).blend(r5, BIT_4);
-      DoubleVector t2 = r2.blend(r6.rearrange(UP_4), BIT_4);
-      DoubleVector t6 = r2.rearrange(DOWN_4).blend(r6, BIT_4);
-      DoubleVector t3 = r3.blend(r7.rearrange(UP_4), BIT_4);
-      DoubleVector t7 = r3.rearrange(DOWN_4).blend(r7, BIT_4);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-    }
-    {  // rows 2 apart swap the lanes whose bit 2 differs from the row's
-      DoubleVector t0 = r0.blend(r2.rearrange(UP_2), BIT_2);
-      DoubleVector t2 = r0.rearrange(DOWN_2).blend(r2, BIT_2);
-      DoubleVector t1 = r1.blend(r3.rearrange(UP_2), BIT_2);
-      DoubleVector t3 = r1.rearrange(DOWN_2).blend(r3, BIT_2);
-      DoubleVector t4 = r4.blend(r6.rearrange(UP_2), BIT_2);
-      DoubleVector t6 = r4.rearrange(DOWN_2).blend(r6, BIT_2);
-      DoubleVector t5 = r5.blend(r7.rearrange(UP_2), BIT_2);
-      DoubleVector t7 = r5.rearrange(DOWN_2).blend(r7, BIT_2);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-    }
-    {  // rows 1 apart swap the lanes whose bit 1 differs from the row's
-      DoubleVector t0 = r0.blend(r1.rearrange(UP_1), BIT_1);
-      DoubleVector t1 = r0.rearrange(DOWN_1).blend(r1, BIT_1);
-      DoubleVector t2 = r2.blend(r3.rearrange(UP_1), BIT_1);
-      DoubleVector t3 = r2.rearrange(DOWN_1).blend(r3, BIT_1);
-      DoubleVector t4 = r4.blend(r5.rearrange(UP_1), BIT_1);
-      DoubleVector t5 = r4.rearrange(DOWN_1).blend(r5, BIT_1);
-      DoubleVector t6 = r6.blend(r7.rearrange(UP_1), BIT_1);
-      DoubleVector t7 = r6.rearrange(DOWN_1).blend(r7, BIT_1);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-    }
-    r0.intoArray(dst, d + 0 * nr);
-    r1.intoArray(dst, d + 1 * nr);
-    r2.intoArray(dst, d + 2 * nr);
-    r3.intoArray(dst, d + 3 * nr);
-    r4.intoArray(dst, d + 4 * nr);
-    r5.intoArray(dst, d + 5 * nr);
-    r6.intoArray(dst, d + 6 * nr);
-    r7.intoArray(dst, d + 7 * nr);
-  }
-
-  /** Lane {@code l} takes lane {@code l − s} (mod {@code L}). */
-  private static VectorShuffle<Double> shifted(int s) {
-    return VectorShuffle.fromOp(S, l -> Math.floorMod(l - s, L));
-  }
-
-  /** The lanes whose index has bit {@code s} set. */
-  private static VectorMask<Double> lanesWithBit(int s) {
-    boolean[] set = new boolean[L];
-    for (int l = 0; l < L; l++) {
-      set[l] = (l & s) != 0;
-    }
-    return VectorMask.fromArray(S, set, 0);
   }
 
   @Override

@@ -4,8 +4,6 @@ package dev.wengert.core.kernels;
 import dev.wengert.core.kernels.ScratchBuffers.Buffer;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -38,19 +36,6 @@ final class VectorSgemm extends PackedGemm<float[]> {
    * vectors, half the rows) for a short last row tile.
    */
   private static final boolean HALVES = S.vectorBitSize() >= 512;
-  /** For {@link #transposeBlock}: lanes moved up or down by {@code s}, and the lanes with bit {@code s}. */
-  private static final VectorShuffle<Float> UP_1 = shifted(1);
-  private static final VectorShuffle<Float> DOWN_1 = shifted(-1);
-  private static final VectorMask<Float> BIT_1 = lanesWithBit(1);
-  private static final VectorShuffle<Float> UP_2 = shifted(2);
-  private static final VectorShuffle<Float> DOWN_2 = shifted(-2);
-  private static final VectorMask<Float> BIT_2 = lanesWithBit(2);
-  private static final VectorShuffle<Float> UP_4 = shifted(4);
-  private static final VectorShuffle<Float> DOWN_4 = shifted(-4);
-  private static final VectorMask<Float> BIT_4 = lanesWithBit(4);
-  private static final VectorShuffle<Float> UP_8 = shifted(8);
-  private static final VectorShuffle<Float> DOWN_8 = shifted(-8);
-  private static final VectorMask<Float> BIT_8 = lanesWithBit(8);
   /**
    * Depth of a slice of {@code K}: a sliver of packed {@code B} ({@code KC x NR}) stays near
    * L1. Deep enough for a 3x3 convolution over 32 channels plus its bias row (289) in one slice,
@@ -205,26 +190,30 @@ final class VectorSgemm extends PackedGemm<float[]> {
   }
 
   /**
-   * {@link #packB} of a transposed {@code B} (stored {@code n x k}): each {@code L x L} block of
-   * {@code L} stored rows by {@code L} depth steps is transposed in registers ({@link
-   * #transposeBlock}), the depth and column remainders are copied one element at a time (measured:
-   * the element-wise transpose took 12% of a 64x32x14x14 -> 64 weight gradient).
+   * {@link #packB} of a transposed {@code B} (stored {@code n x k}): each depth step of a sliver's
+   * whole vectors is one gather of {@code L} stored rows' elements, the columns past them one
+   * element at a time. Measured on a 64x32x14x14 -> 64 weight gradient (one thread): element-wise
+   * 5.13 ms, gathers 5.05; 16 x 16 transposes in registers 4.18, but compiling them lifted cnn-s's
+   * peak RSS from 384-393 to 401-414 MB (over its 400 MB budget), and 8 x 8 blocks of 256-bit
+   * vectors took 6.26.
    */
   private void packTransposed(float[] dst, int dstOff, int p0, int depth, int j0, int cols) {
-    int blockDepth = depth / L * L;
+    int[] starts = ScratchBuffers.get().rowStarts(nr); // where the sliver's stored rows start
     for (int c0 = 0; c0 < cols; c0 += nr) {
       int base = dstOff + c0 * depth;
       int w = Math.min(nr, cols - c0);
-      int blockCols = w / L * L;
-      for (int g = 0; g < blockCols; g += L) {
-        for (int p = 0; p < blockDepth; p += L) {
-          transposeBlock(dst, base + p * nr + g, j0 + c0 + g, p0 + p);
+      int vectorCols = w / L * L;
+      for (int j = 0; j < w; j++) {
+        starts[j] = GemmPacking.start(bRows, bOff, ldb, j0 + c0 + j) + p0;
+      }
+      for (int p = 0; p < depth; p++) {
+        for (int g = 0; g < vectorCols; g += L) {
+          FloatVector.fromArray(S, b, p, starts, g).intoArray(dst, base + p * nr + g);
         }
       }
-      for (int j = 0; j < w; j++) {
-        int src = GemmPacking.start(bRows, bOff, ldb, j0 + c0 + j) + p0;
-        for (int p = j < blockCols ? blockDepth : 0; p < depth; p++) {
-          dst[base + p * nr + j] = b[src + p];
+      for (int j = vectorCols; j < w; j++) {
+        for (int p = 0; p < depth; p++) {
+          dst[base + p * nr + j] = b[starts[j] + p];
         }
       }
       if (w < nr) {
@@ -233,230 +222,6 @@ final class VectorSgemm extends PackedGemm<float[]> {
         }
       }
     }
-  }
-
-  /**
-   * Stored rows {@code [row, row + L)} of {@code B} at depth {@code [p, p + L)} into {@code
-   * dst[d + q·nr + j]} (depth step {@code q}, row {@code j}): {@code log2 L} rounds, each
-   * swapping between rows {@code s} apart the lanes whose bit {@code s} differs from the row's
-   * (one-lane-vector permutes and blends; JDK 17 compiles two-vector rearranges poorly).
-   */
-  private void transposeBlock(float[] dst, int d, int row, int p) {
-    switch (L) {
-      case 4 -> transposeBlock4(dst, d, row, p);
-      case 8 -> transposeBlock8(dst, d, row, p);
-      case 16 -> transposeBlock16(dst, d, row, p);
-      default -> throw new AssertionError(L);
-    }
-  }
-
-  /** {@link #transposeBlock} for 4 lanes. */
-  private void transposeBlock4(float[] dst, int d, int row, int p) {
-    FloatVector r0 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 0) + p);
-    FloatVector r1 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 1) + p);
-    FloatVector r2 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 2) + p);
-    FloatVector r3 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 3) + p);
-    {  // rows 2 apart swap the lanes whose bit 2 differs from the row's
-      FloatVector t0 = r0.blend(r2.rearrange(UP_2), BIT_2);
-      FloatVector t2 = r0.rearrange(DOWN_2).blend(r2, BIT_2);
-      FloatVector t1 = r1.blend(r3.rearrange(UP_2), BIT_2);
-      FloatVector t3 = r1.rearrange(DOWN_2).blend(r3, BIT_2);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3;
-    }
-    {  // rows 1 apart swap the lanes whose bit 1 differs from the row's
-      FloatVector t0 = r0.blend(r1.rearrange(UP_1), BIT_1);
-      FloatVector t1 = r0.rearrange(DOWN_1).blend(r1, BIT_1);
-      FloatVector t2 = r2.blend(r3.rearrange(UP_1), BIT_1);
-      FloatVector t3 = r2.rearrange(DOWN_1).blend(r3, BIT_1);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3;
-    }
-    r0.intoArray(dst, d + 0 * nr);
-    r1.intoArray(dst, d + 1 * nr);
-    r2.intoArray(dst, d + 2 * nr);
-    r3.intoArray(dst, d + 3 * nr);
-  }
-
-  /** {@link #transposeBlock} for 8 lanes. */
-  private void transposeBlock8(float[] dst, int d, int row, int p) {
-    FloatVector r0 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 0) + p);
-    FloatVector r1 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 1) + p);
-    FloatVector r2 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 2) + p);
-    FloatVector r3 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 3) + p);
-    FloatVector r4 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 4) + p);
-    FloatVector r5 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 5) + p);
-    FloatVector r6 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 6) + p);
-    FloatVector r7 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 7) + p);
-    {  // rows 4 apart swap the lanes whose bit 4 differs from the row's
-      FloatVector t0 = r0.blend(r4.rearrange(UP_4), BIT_4);
-      FloatVector t4 = r0.rearrange(DOWN_4).blend(r4, BIT_4);
-      FloatVector t1 = r1.blend(r5.rearrange(UP_4), BIT_4);
-      FloatVector t5 = r1.rearrange(DOWN_4).blend(r5, BIT_4);
-      FloatVector t2 = r2.blend(r6.rearrange(UP_4), BIT_4);
-      FloatVector t6 = r2.rearrange(DOWN_4).blend(r6, BIT_4);
-      FloatVector t3 = r3.blend(r7.rearrange(UP_4), BIT_4);
-      FloatVector t7 = r3.rearrange(DOWN_4).blend(r7, BIT_4);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-    }
-    {  // rows 2 apart swap the lanes whose bit 2 differs from the row's
-      FloatVector t0 = r0.blend(r2.rearrange(UP_2), BIT_2);
-      FloatVector t2 = r0.rearrange(DOWN_2).blend(r2, BIT_2);
-      FloatVector t1 = r1.blend(r3.rearrange(UP_2), BIT_2);
-      FloatVector t3 = r1.rearrange(DOWN_2).blend(r3, BIT_2);
-      FloatVector t4 = r4.blend(r6.rearrange(UP_2), BIT_2);
-      FloatVector t6 = r4.rearrange(DOWN_2).blend(r6, BIT_2);
-      FloatVector t5 = r5.blend(r7.rearrange(UP_2), BIT_2);
-      FloatVector t7 = r5.rearrange(DOWN_2).blend(r7, BIT_2);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-    }
-    {  // rows 1 apart swap the lanes whose bit 1 differs from the row's
-      FloatVector t0 = r0.blend(r1.rearrange(UP_1), BIT_1);
-      FloatVector t1 = r0.rearrange(DOWN_1).blend(r1, BIT_1);
-      FloatVector t2 = r2.blend(r3.rearrange(UP_1), BIT_1);
-      FloatVector t3 = r2.rearrange(DOWN_1).blend(r3, BIT_1);
-      FloatVector t4 = r4.blend(r5.rearrange(UP_1), BIT_1);
-      FloatVector t5 = r4.rearrange(DOWN_1).blend(r5, BIT_1);
-      FloatVector t6 = r6.blend(r7.rearrange(UP_1), BIT_1);
-      FloatVector t7 = r6.rearrange(DOWN_1).blend(r7, BIT_1);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-    }
-    r0.intoArray(dst, d + 0 * nr);
-    r1.intoArray(dst, d + 1 * nr);
-    r2.intoArray(dst, d + 2 * nr);
-    r3.intoArray(dst, d + 3 * nr);
-    r4.intoArray(dst, d + 4 * nr);
-    r5.intoArray(dst, d + 5 * nr);
-    r6.intoArray(dst, d + 6 * nr);
-    r7.intoArray(dst, d + 7 * nr);
-  }
-
-  /** {@link #transposeBlock} for 16 lanes. */
-  private void transposeBlock16(float[] dst, int d, int row, int p) {
-    FloatVector r0 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 0) + p);
-    FloatVector r1 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 1) + p);
-    FloatVector r2 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 2) + p);
-    FloatVector r3 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 3) + p);
-    FloatVector r4 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 4) + p);
-    FloatVector r5 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 5) + p);
-    FloatVector r6 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 6) + p);
-    FloatVector r7 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 7) + p);
-    FloatVector r8 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 8) + p);
-    FloatVector r9 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 9) + p);
-    FloatVector r10 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 10) + p);
-    FloatVector r11 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 11) + p);
-    FloatVector r12 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 12) + p);
-    FloatVector r13 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 13) + p);
-    FloatVector r14 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 14) + p);
-    FloatVector r15 = FloatVector.fromArray(S, b, GemmPacking.start(bRows, bOff, ldb, row + 15) + p);
-    {  // rows 8 apart swap the lanes whose bit 8 differs from the row's
-      FloatVector t0 = r0.blend(r8.rearrange(UP_8), BIT_8);
-      FloatVector t8 = r0.rearrange(DOWN_8).blend(r8, BIT_8);
-      FloatVector t1 = r1.blend(r9.rearrange(UP_8), BIT_8);
-      FloatVector t9 = r1.rearrange(DOWN_8).blend(r9, BIT_8);
-      FloatVector t2 = r2.blend(r10.rearrange(UP_8), BIT_8);
-      FloatVector t10 = r2.rearrange(DOWN_8).blend(r10, BIT_8);
-      FloatVector t3 = r3.blend(r11.rearrange(UP_8), BIT_8);
-      FloatVector t11 = r3.rearrange(DOWN_8).blend(r11, BIT_8);
-      FloatVector t4 = r4.blend(r12.rearrange(UP_8), BIT_8);
-      FloatVector t12 = r4.rearrange(DOWN_8).blend(r12, BIT_8);
-      FloatVector t5 = r5.blend(r13.rearrange(UP_8), BIT_8);
-      FloatVector t13 = r5.rearrange(DOWN_8).blend(r13, BIT_8);
-      FloatVector t6 = r6.blend(r14.rearrange(UP_8), BIT_8);
-      FloatVector t14 = r6.rearrange(DOWN_8).blend(r14, BIT_8);
-      FloatVector t7 = r7.blend(r15.rearrange(UP_8), BIT_8);
-      FloatVector t15 = r7.rearrange(DOWN_8).blend(r15, BIT_8);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-      r8 = t8; r9 = t9; r10 = t10; r11 = t11; r12 = t12; r13 = t13; r14 = t14; r15 = t15;
-    }
-    {  // rows 4 apart swap the lanes whose bit 4 differs from the row's
-      FloatVector t0 = r0.blend(r4.rearrange(UP_4), BIT_4);
-      FloatVector t4 = r0.rearrange(DOWN_4).blend(r4, BIT_4);
-      FloatVector t1 = r1.blend(r5.rearrange(UP_4), BIT_4);
-      FloatVector t5 = r1.rearrange(DOWN_4).blend(r5, BIT_4);
-      FloatVector t2 = r2.blend(r6.rearrange(UP_4), BIT_4);
-      FloatVector t6 = r2.rearrange(DOWN_4).blend(r6, BIT_4);
-      FloatVector t3 = r3.blend(r7.rearrange(UP_4), BIT_4);
-      FloatVector t7 = r3.rearrange(DOWN_4).blend(r7, BIT_4);
-      FloatVector t8 = r8.blend(r12.rearrange(UP_4), BIT_4);
-      FloatVector t12 = r8.rearrange(DOWN_4).blend(r12, BIT_4);
-      FloatVector t9 = r9.blend(r13.rearrange(UP_4), BIT_4);
-      FloatVector t13 = r9.rearrange(DOWN_4).blend(r13, BIT_4);
-      FloatVector t10 = r10.blend(r14.rearrange(UP_4), BIT_4);
-      FloatVector t14 = r10.rearrange(DOWN_4).blend(r14, BIT_4);
-      FloatVector t11 = r11.blend(r15.rearrange(UP_4), BIT_4);
-      FloatVector t15 = r11.rearrange(DOWN_4).blend(r15, BIT_4);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-      r8 = t8; r9 = t9; r10 = t10; r11 = t11; r12 = t12; r13 = t13; r14 = t14; r15 = t15;
-    }
-    {  // rows 2 apart swap the lanes whose bit 2 differs from the row's
-      FloatVector t0 = r0.blend(r2.rearrange(UP_2), BIT_2);
-      FloatVector t2 = r0.rearrange(DOWN_2).blend(r2, BIT_2);
-      FloatVector t1 = r1.blend(r3.rearrange(UP_2), BIT_2);
-      FloatVector t3 = r1.rearrange(DOWN_2).blend(r3, BIT_2);
-      FloatVector t4 = r4.blend(r6.rearrange(UP_2), BIT_2);
-      FloatVector t6 = r4.rearrange(DOWN_2).blend(r6, BIT_2);
-      FloatVector t5 = r5.blend(r7.rearrange(UP_2), BIT_2);
-      FloatVector t7 = r5.rearrange(DOWN_2).blend(r7, BIT_2);
-      FloatVector t8 = r8.blend(r10.rearrange(UP_2), BIT_2);
-      FloatVector t10 = r8.rearrange(DOWN_2).blend(r10, BIT_2);
-      FloatVector t9 = r9.blend(r11.rearrange(UP_2), BIT_2);
-      FloatVector t11 = r9.rearrange(DOWN_2).blend(r11, BIT_2);
-      FloatVector t12 = r12.blend(r14.rearrange(UP_2), BIT_2);
-      FloatVector t14 = r12.rearrange(DOWN_2).blend(r14, BIT_2);
-      FloatVector t13 = r13.blend(r15.rearrange(UP_2), BIT_2);
-      FloatVector t15 = r13.rearrange(DOWN_2).blend(r15, BIT_2);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-      r8 = t8; r9 = t9; r10 = t10; r11 = t11; r12 = t12; r13 = t13; r14 = t14; r15 = t15;
-    }
-    {  // rows 1 apart swap the lanes whose bit 1 differs from the row's
-      FloatVector t0 = r0.blend(r1.rearrange(UP_1), BIT_1);
-      FloatVector t1 = r0.rearrange(DOWN_1).blend(r1, BIT_1);
-      FloatVector t2 = r2.blend(r3.rearrange(UP_1), BIT_1);
-      FloatVector t3 = r2.rearrange(DOWN_1).blend(r3, BIT_1);
-      FloatVector t4 = r4.blend(r5.rearrange(UP_1), BIT_1);
-      FloatVector t5 = r4.rearrange(DOWN_1).blend(r5, BIT_1);
-      FloatVector t6 = r6.blend(r7.rearrange(UP_1), BIT_1);
-      FloatVector t7 = r6.rearrange(DOWN_1).blend(r7, BIT_1);
-      FloatVector t8 = r8.blend(r9.rearrange(UP_1), BIT_1);
-      FloatVector t9 = r8.rearrange(DOWN_1).blend(r9, BIT_1);
-      FloatVector t10 = r10.blend(r11.rearrange(UP_1), BIT_1);
-      FloatVector t11 = r10.rearrange(DOWN_1).blend(r11, BIT_1);
-      FloatVector t12 = r12.blend(r13.rearrange(UP_1), BIT_1);
-      FloatVector t13 = r12.rearrange(DOWN_1).blend(r13, BIT_1);
-      FloatVector t14 = r14.blend(r15.rearrange(UP_1), BIT_1);
-      FloatVector t15 = r14.rearrange(DOWN_1).blend(r15, BIT_1);
-      r0 = t0; r1 = t1; r2 = t2; r3 = t3; r4 = t4; r5 = t5; r6 = t6; r7 = t7;
-      r8 = t8; r9 = t9; r10 = t10; r11 = t11; r12 = t12; r13 = t13; r14 = t14; r15 = t15;
-    }
-    r0.intoArray(dst, d + 0 * nr);
-    r1.intoArray(dst, d + 1 * nr);
-    r2.intoArray(dst, d + 2 * nr);
-    r3.intoArray(dst, d + 3 * nr);
-    r4.intoArray(dst, d + 4 * nr);
-    r5.intoArray(dst, d + 5 * nr);
-    r6.intoArray(dst, d + 6 * nr);
-    r7.intoArray(dst, d + 7 * nr);
-    r8.intoArray(dst, d + 8 * nr);
-    r9.intoArray(dst, d + 9 * nr);
-    r10.intoArray(dst, d + 10 * nr);
-    r11.intoArray(dst, d + 11 * nr);
-    r12.intoArray(dst, d + 12 * nr);
-    r13.intoArray(dst, d + 13 * nr);
-    r14.intoArray(dst, d + 14 * nr);
-    r15.intoArray(dst, d + 15 * nr);
-  }
-
-  /** Lane {@code l} takes lane {@code l − s} (mod {@code L}). */
-  private static VectorShuffle<Float> shifted(int s) {
-    return VectorShuffle.fromOp(S, l -> Math.floorMod(l - s, L));
-  }
-
-  /** The lanes whose index has bit {@code s} set. */
-  private static VectorMask<Float> lanesWithBit(int s) {
-    boolean[] set = new boolean[L];
-    for (int l = 0; l < L; l++) {
-      set[l] = (l & s) != 0;
-    }
-    return VectorMask.fromArray(S, set, 0);
   }
 
   @Override
