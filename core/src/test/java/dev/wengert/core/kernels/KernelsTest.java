@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Parallel;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -271,47 +273,43 @@ class KernelsTest {
   @MethodSource("poolValues")
   void maxPool2x2(float[] values) {
     SplittableRandom random = new SplittableRandom(8);
-    for (int planes : new int[] {1, 3}) {
-      for (int h : new int[] {2, 3, 5, 28}) {
-        for (int w : new int[] {2, 3, 4, 5, 14, 15, 28, 31, 32, 33, 34, 64, 65, 100}) {
-          for (int slack : new int[] {0, 40}) {
-            int outH = h / 2;
-            int outW = w / 2;
-            float[] x = new float[X_OFF + planes * h * w + slack];
-            for (int i = 0; i < x.length; i++) {
-              x[i] = values[random.nextInt(values.length)];
-            }
-            int outSize = planes * outH * outW;
-            float[] y = new float[OUT_OFF + outSize + 3];
-            int[] argmax = new int[Y_OFF + outSize + 3];
-            float[] expectedY = y.clone();
-            int[] expectedArgmax = argmax.clone();
-            for (int p = 0; p < planes; p++) {
-              for (int i = 0; i < outH; i++) {
-                for (int j = 0; j < outW; j++) {
-                  int best = -1;
-                  for (int r = 2 * i; r < 2 * i + 2; r++) {
-                    for (int c = 2 * j; c < 2 * j + 2; c++) {
-                      float v = x[X_OFF + p * h * w + r * w + c];
-                      float b = best < 0 ? 0f : x[X_OFF + p * h * w + best];
-                      if (best < 0 || v > b || (Float.isNaN(v) && !Float.isNaN(b))) {
-                        best = r * w + c;
-                      }
-                    }
-                  }
-                  int o = p * outH * outW + i * outW + j;
-                  expectedArgmax[Y_OFF + o] = best;
-                  expectedY[OUT_OFF + o] = x[X_OFF + p * h * w + best];
+    for (PoolSize size : PoolSize.all()) {
+      int planes = size.planes();
+      int h = size.h();
+      int w = size.w();
+      int outH = h / 2;
+      int outW = w / 2;
+      float[] x = new float[X_OFF + planes * h * w + size.slack()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = values[random.nextInt(values.length)];
+      }
+      int outSize = planes * outH * outW;
+      float[] y = new float[OUT_OFF + outSize + 3];
+      int[] argmax = new int[Y_OFF + outSize + 3];
+      float[] expectedY = y.clone();
+      int[] expectedArgmax = argmax.clone();
+      for (int p = 0; p < planes; p++) {
+        for (int i = 0; i < outH; i++) {
+          for (int j = 0; j < outW; j++) {
+            int best = -1;
+            for (int r = 2 * i; r < 2 * i + 2; r++) {
+              for (int c = 2 * j; c < 2 * j + 2; c++) {
+                float v = x[X_OFF + p * h * w + r * w + c];
+                float b = best < 0 ? 0f : x[X_OFF + p * h * w + best];
+                if (best < 0 || v > b || (Float.isNaN(v) && !Float.isNaN(b))) {
+                  best = r * w + c;
                 }
               }
             }
-            KERNELS.maxPool2x2(planes, x, X_OFF, h, w, outH, outW, y, OUT_OFF, argmax, Y_OFF);
-            String where = planes + " planes of " + h + "x" + w + ", slack " + slack;
-            assertArrayEquals(expectedArgmax, argmax, where);
-            assertArrayEquals(expectedY, y, where);
+            int o = p * outH * outW + i * outW + j;
+            expectedArgmax[Y_OFF + o] = best;
+            expectedY[OUT_OFF + o] = x[X_OFF + p * h * w + best];
           }
         }
       }
+      KERNELS.maxPool2x2(planes, x, X_OFF, h, w, outH, outW, y, OUT_OFF, argmax, Y_OFF);
+      assertArrayEquals(expectedArgmax, argmax, size.toString());
+      assertArrayEquals(expectedY, y, size.toString());
     }
   }
 
@@ -324,35 +322,57 @@ class KernelsTest {
   @MethodSource("poolValues")
   void avgPool2x2(float[] values) {
     SplittableRandom random = new SplittableRandom(9);
-    for (int planes : new int[] {1, 3}) {
-      for (int h : new int[] {2, 3, 5, 28}) {
-        for (int w : new int[] {2, 3, 4, 5, 14, 15, 28, 31, 32, 33, 34, 64, 65, 100}) {
-          for (int slack : new int[] {0, 40}) {
-            int outH = h / 2;
-            int outW = w / 2;
-            float[] x = new float[X_OFF + planes * h * w + slack];
-            for (int i = 0; i < x.length; i++) {
-              x[i] = values[random.nextInt(values.length)] * (float) random.nextDouble(0.5, 2);
-            }
-            float[] y = new float[OUT_OFF + planes * outH * outW + 3];
-            float[] expected = y.clone();
-            for (int p = 0; p < planes; p++) {
-              for (int i = 0; i < outH; i++) {
-                for (int j = 0; j < outW; j++) {
-                  int at = X_OFF + p * h * w + 2 * i * w + 2 * j;
-                  float sum = 0f + x[at];
-                  sum = sum + x[at + 1];
-                  sum = sum + x[at + w];
-                  sum = sum + x[at + w + 1];
-                  expected[OUT_OFF + p * outH * outW + i * outW + j] = sum / 4f;
-                }
-              }
-            }
-            KERNELS.avgPool2x2(planes, x, X_OFF, h, w, outH, outW, y, OUT_OFF);
-            assertArrayEquals(expected, y, planes + " planes of " + h + "x" + w + ", slack " + slack);
+    for (PoolSize size : PoolSize.all()) {
+      int planes = size.planes();
+      int h = size.h();
+      int w = size.w();
+      int outH = h / 2;
+      int outW = w / 2;
+      float[] x = new float[X_OFF + planes * h * w + size.slack()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = values[random.nextInt(values.length)] * (float) random.nextDouble(0.5, 2);
+      }
+      float[] y = new float[OUT_OFF + planes * outH * outW + 3];
+      float[] expected = y.clone();
+      for (int p = 0; p < planes; p++) {
+        for (int i = 0; i < outH; i++) {
+          for (int j = 0; j < outW; j++) {
+            int at = X_OFF + p * h * w + 2 * i * w + 2 * j;
+            float sum = 0f + x[at];
+            sum = sum + x[at + 1];
+            sum = sum + x[at + w];
+            sum = sum + x[at + w + 1];
+            expected[OUT_OFF + p * outH * outW + i * outW + j] = sum / 4f;
           }
         }
       }
+      KERNELS.avgPool2x2(planes, x, X_OFF, h, w, outH, outW, y, OUT_OFF);
+      assertArrayEquals(expected, y, size.toString());
+    }
+  }
+
+  /**
+   * The 2x2 pooling kernels' sizes: widths around every vector length, odd sizes, and planes that
+   * end exactly at the array's end ({@code slack} 0), where a vector kernel must not read past it.
+   */
+  private record PoolSize(int planes, int h, int w, int slack) {
+    static List<PoolSize> all() {
+      List<PoolSize> sizes = new ArrayList<>();
+      for (int planes : new int[] {1, 3}) {
+        for (int h : new int[] {2, 3, 5, 28}) {
+          for (int w : new int[] {2, 3, 4, 5, 14, 15, 28, 31, 32, 33, 34, 64, 65, 100}) {
+            for (int slack : new int[] {0, 40}) {
+              sizes.add(new PoolSize(planes, h, w, slack));
+            }
+          }
+        }
+      }
+      return sizes;
+    }
+
+    @Override
+    public String toString() {
+      return planes + " planes of " + h + "x" + w + ", slack " + slack;
     }
   }
 
