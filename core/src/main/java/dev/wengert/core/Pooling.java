@@ -294,7 +294,7 @@ public final class Pooling {
                   sum += xf[in0 + r * win.w + c];
                 }
               }
-              yf[o] = win.adaptive ? sum / win.rows(i) / win.cols(j) : sum / (float) win.divisor(i, j, countIncludePad);
+              yf[o] = win.divide(sum, i, j, countIncludePad);
             } else {
               double sum = 0;
               for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
@@ -302,7 +302,7 @@ public final class Pooling {
                   sum += xd[in0 + r * win.w + c];
                 }
               }
-              yd[o] = win.adaptive ? sum / win.rows(i) / win.cols(j) : sum / win.divisor(i, j, countIncludePad);
+              yd[o] = win.divide(sum, i, j, countIncludePad);
             }
           }
         }
@@ -331,14 +331,14 @@ public final class Pooling {
         for (int i = 0, o = base + plane * planeOut; i < win.oh; i++) {
           for (int j = 0; j < win.ow; j++, o++) {
             if (gf != null) {
-              float share = win.adaptive ? gf[o] / win.rows(i) / win.cols(j) : gf[o] / (float) win.divisor(i, j, countIncludePad);
+              float share = win.divide(gf[o], i, j, countIncludePad);
               for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
                 for (int c = win.colStart(j); c < win.colEnd(j); c++) {
                   xf[in0 + r * win.w + c] += share;
                 }
               }
             } else {
-              double share = win.adaptive ? gd[o] / win.rows(i) / win.cols(j) : gd[o] / win.divisor(i, j, countIncludePad);
+              double share = win.divide(gd[o], i, j, countIncludePad);
               for (int r = win.rowStart(i); r < win.rowEnd(i); r++) {
                 for (int c = win.colStart(j); c < win.colEnd(j); c++) {
                   xd[in0 + r * win.w + c] += share;
@@ -409,11 +409,8 @@ public final class Pooling {
     private final int[] colEnd;
     /** Whether every window is a whole 2×2 block at stride 2 (no padding, dilation or clipping). */
     private boolean plainTwoByTwo;
-    /**
-     * Whether the windows are adaptive pooling's: PyTorch divides their sums by the rows and then
-     * by the columns (two float roundings), a sliding window's by its element count.
-     */
-    boolean adaptive;
+    /** Whether the windows are adaptive pooling's (see {@link #divide}). */
+    private boolean adaptive;
     /** Window sizes clipped to the padded input (not the input), for countIncludePad. */
     private final int[] paddedRows;
     private final int[] paddedCols;
@@ -513,13 +510,25 @@ public final class Pooling {
       return colEnd[j];
     }
 
-    /** Rows in window row {@code i}. */
-    int rows(int i) {
+    /**
+     * {@code v} divided as PyTorch divides the sum of window {@code (i, j)}, in float32: an adaptive
+     * window's by its rows and then by its columns (two roundings), a sliding window's by its {@link
+     * #divisor}.
+     */
+    float divide(float v, int i, int j, boolean countIncludePad) {
+      return adaptive ? v / rows(i) / cols(j) : v / (float) divisor(i, j, countIncludePad);
+    }
+
+    /** {@link #divide(float, int, int, boolean)} in float64. */
+    double divide(double v, int i, int j, boolean countIncludePad) {
+      return adaptive ? v / rows(i) / cols(j) : v / divisor(i, j, countIncludePad);
+    }
+
+    private int rows(int i) {
       return rowEnd[i] - rowStart[i];
     }
 
-    /** Columns in window column {@code j}. */
-    int cols(int j) {
+    private int cols(int j) {
       return colEnd[j] - colStart[j];
     }
 
