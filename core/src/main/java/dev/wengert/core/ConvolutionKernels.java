@@ -83,7 +83,7 @@ final class ConvolutionKernels {
   }
 
   private static Typed<?> typed(Tensor t) {
-    return t.storage.floats != null ? Floats.INSTANCE : Doubles.INSTANCE;
+    return t.storage.floats() != null ? Floats.INSTANCE : Doubles.INSTANCE;
   }
 
   /**
@@ -486,7 +486,8 @@ final class ConvolutionKernels {
 
     /**
      * Runs {@code perThread}'s sample bodies over samples {@code [0, batch)} and returns the output
-     * {@code shape} they fill, {@code sampleSize} elements per sample. With {@code overlap}, a large
+     * {@code shape} they fill, {@code sampleSize} elements per sample; the bodies must write every
+     * element (the output may be a {@link TensorScope}'s reused memory). With {@code overlap}, a large
      * output is allocated by the calling thread while the others already compute samples (the JVM
      * zeroes a new array on the thread that allocates it: 0.3-0.4 ms for 8 MB, during which a
      * second thread would otherwise wait); those keep their first samples in a buffer and copy
@@ -497,7 +498,7 @@ final class ConvolutionKernels {
         int batch, int sampleSize, DType dtype, int[] shape, boolean overlap, Supplier<SampleBody<T>> perThread) {
       int threads = Parallel.chunkCount(batch, 2);
       if (!overlap || threads <= 1 || (long) batch * sampleSize < OVERLAP_MIN) {
-        Tensor out = Tensor.zeros(dtype, shape);
+        Tensor out = Tensor.uninitialized(dtype, shape);
         T y = data(out);
         forSamples(batch, (from, to) -> {
           SampleBody<T> body = perThread.get();
@@ -514,7 +515,7 @@ final class ConvolutionKernels {
       Parallel.forRange(threads, 1, (from, to) -> {
         if (from == 0) { // the calling thread's chunk
           try {
-            output.set(Tensor.zeros(dtype, shape));
+            output.set(Tensor.uninitialized(dtype, shape));
           } catch (RuntimeException | Error e) {
             failed.set(true);
             throw e;
@@ -991,7 +992,7 @@ final class ConvolutionKernels {
 
     @Override
     float[] data(Tensor t) {
-      return t.storage.floats;
+      return t.storage.floats();
     }
 
     @Override
@@ -1267,7 +1268,7 @@ final class ConvolutionKernels {
 
     @Override
     double[] data(Tensor t) {
-      return t.storage.doubles;
+      return t.storage.doubles();
     }
 
     @Override

@@ -21,10 +21,10 @@ final class Elementwise {
     StridedLoop loop = StridedLoop.of(out.shape, new int[] {out.offset, in.offset}, out.strides, in.strides);
     int so = loop.innerStride(0);
     int si = loop.innerStride(1);
-    float[] outF = out.storage.floats;
-    double[] outD = out.storage.doubles;
-    float[] inF = in.storage.floats;
-    double[] inD = in.storage.doubles;
+    float[] outF = out.storage.floats();
+    double[] outD = out.storage.doubles();
+    float[] inF = in.storage.floats();
+    double[] inD = in.storage.doubles();
     loop.forEachRow(
         Tensor.PARALLEL_GRAIN,
         (offsets, n) -> {
@@ -46,15 +46,15 @@ final class Elementwise {
     int n = out.numel;
     int i = in.offset;
     int o = out.offset;
-    float[] outF = out.storage.floats;
-    float[] inF = in.storage.floats;
+    float[] outF = out.storage.floats();
+    float[] inF = in.storage.floats();
     if (outF != null && inF != null) {
       for (int k = 0; k < n; k++) {
         outF[o + k] = (float) f.applyAsDouble(inF[i + k]);
       }
     } else if (outF == null && inF == null) {
-      double[] outD = out.storage.doubles;
-      double[] inD = in.storage.doubles;
+      double[] outD = out.storage.doubles();
+      double[] inD = in.storage.doubles();
       for (int k = 0; k < n; k++) {
         outD[o + k] = f.applyAsDouble(inD[i + k]);
       }
@@ -77,8 +77,8 @@ final class Elementwise {
 
   /** Sets every element of the contiguous {@code out} to {@code value} (rounded to its dtype), in parallel. */
   private static void fill(Tensor out, double value) {
-    float[] f = out.storage.floats;
-    double[] d = out.storage.doubles;
+    float[] f = out.storage.floats();
+    double[] d = out.storage.doubles();
     int base = out.offset;
     Parallel.forRange(out.numel, Tensor.PARALLEL_GRAIN, (from, to) -> {
       if (f != null) {
@@ -92,16 +92,16 @@ final class Elementwise {
   /** {@code out = in} with dtype conversion, where {@code in} already has {@code out}'s shape. */
   static void copy(Tensor in, Tensor out) {
     if (out.isContiguous() && isOneValue(in) && out.numel > 0) {
-      fill(out, in.storage.floats != null ? in.storage.floats[in.offset] : in.storage.doubles[in.offset]);
+      fill(out, in.storage.floats() != null ? in.storage.floats()[in.offset] : in.storage.doubles()[in.offset]);
       return;
     }
     StridedLoop loop = StridedLoop.of(out.shape, new int[] {out.offset, in.offset}, out.strides, in.strides);
     int so = loop.innerStride(0);
     int si = loop.innerStride(1);
-    float[] outF = out.storage.floats;
-    double[] outD = out.storage.doubles;
-    float[] inF = in.storage.floats;
-    double[] inD = in.storage.doubles;
+    float[] outF = out.storage.floats();
+    double[] outD = out.storage.doubles();
+    float[] inF = in.storage.floats();
+    double[] inD = in.storage.doubles();
     loop.forEachRow(
         Tensor.PARALLEL_GRAIN,
         (offsets, n) -> {
@@ -154,12 +154,12 @@ final class Elementwise {
     int so = loop.innerStride(0);
     int sa = loop.innerStride(1);
     int sb = loop.innerStride(2);
-    float[] outF = out.storage.floats;
-    double[] outD = out.storage.doubles;
-    float[] aF = ea.storage.floats;
-    double[] aD = ea.storage.doubles;
-    float[] bF = eb.storage.floats;
-    double[] bD = eb.storage.doubles;
+    float[] outF = out.storage.floats();
+    double[] outD = out.storage.doubles();
+    float[] aF = ea.storage.floats();
+    double[] aD = ea.storage.doubles();
+    float[] bF = eb.storage.floats();
+    double[] bD = eb.storage.doubles();
     loop.forEachRow(
         Tensor.PARALLEL_GRAIN,
         (offsets, n) -> {
@@ -184,17 +184,17 @@ final class Elementwise {
     int i = a.offset;
     int j = b.offset;
     int o = out.offset;
-    if (out.storage.floats != null) {
-      float[] outF = out.storage.floats;
-      float[] aF = a.storage.floats;
-      float[] bF = b.storage.floats;
+    if (out.storage.floats() != null) {
+      float[] outF = out.storage.floats();
+      float[] aF = a.storage.floats();
+      float[] bF = b.storage.floats();
       for (int k = 0; k < n; k++) {
         outF[o + k] = (float) f.applyAsDouble(aF[i + k], bF[j + k]);
       }
     } else {
-      double[] outD = out.storage.doubles;
-      double[] aD = a.storage.doubles;
-      double[] bD = b.storage.doubles;
+      double[] outD = out.storage.doubles();
+      double[] aD = a.storage.doubles();
+      double[] bD = b.storage.doubles();
       for (int k = 0; k < n; k++) {
         outD[o + k] = f.applyAsDouble(aD[i + k], bD[j + k]);
       }
@@ -230,14 +230,14 @@ final class Elementwise {
   }
 
   private static double read(Tensor t, int index) {
-    return t.storage.floats != null ? t.storage.floats[index] : t.storage.doubles[index];
+    return t.storage.floats() != null ? t.storage.floats()[index] : t.storage.doubles()[index];
   }
 
   private static void write(Tensor t, int index, double value) {
-    if (t.storage.floats != null) {
-      t.storage.floats[index] = (float) value;
+    if (t.storage.floats() != null) {
+      t.storage.floats()[index] = (float) value;
     } else {
-      t.storage.doubles[index] = value;
+      t.storage.doubles()[index] = value;
     }
   }
 }

@@ -114,12 +114,12 @@ final class MatMul {
     boolean transB = rl[0] == 1;
     if (out.dtype == DType.FLOAT32) {
       Kernels.get()
-          .sgemm(transA, transB, m, n, k, 1f, l.storage.floats, lOff, ll[1], r.storage.floats, rOff, rl[1], 0f,
-              out.storage.floats, outOff, Math.max(n, 1));
+          .sgemm(transA, transB, m, n, k, 1f, l.storage.floats(), lOff, ll[1], r.storage.floats(), rOff, rl[1], 0f,
+              out.storage.floats(), outOff, Math.max(n, 1));
     } else {
       Kernels.get()
-          .dgemm(transA, transB, m, n, k, 1.0, l.storage.doubles, lOff, ll[1], r.storage.doubles, rOff, rl[1], 0.0,
-              out.storage.doubles, outOff, Math.max(n, 1));
+          .dgemm(transA, transB, m, n, k, 1.0, l.storage.doubles(), lOff, ll[1], r.storage.doubles(), rOff, rl[1], 0.0,
+              out.storage.doubles(), outOff, Math.max(n, 1));
     }
   }
 }

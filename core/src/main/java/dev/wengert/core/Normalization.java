@@ -79,8 +79,8 @@ public final class Normalization {
     Tensor x = input.contiguous();
     double[] mean = new double[s.c];
     double[] squares = new double[s.c];
-    float[] xf = x.storage.floats;
-    double[] xd = x.storage.doubles;
+    float[] xf = x.storage.floats();
+    double[] xd = x.storage.doubles();
     int base = x.offset;
     long count = s.count();
     Parallel.forRange(s.c, s.channelGrain(), (from, to) -> {
@@ -115,10 +115,10 @@ public final class Normalization {
     double[] b = perChannel("batch_norm", "bias", bias, input, s);
     Tensor x = input.contiguous();
     Tensor out = Tensor.zeros(x.dtype, x.shape);
-    float[] xf = x.storage.floats;
-    double[] xd = x.storage.doubles;
-    float[] yf = out.storage.floats;
-    double[] yd = out.storage.doubles;
+    float[] xf = x.storage.floats();
+    double[] xd = x.storage.doubles();
+    float[] yf = out.storage.floats();
+    double[] yd = out.storage.doubles();
     int base = x.offset;
     Parallel.forRange(s.rows(), s.rowGrain(), (from, to) -> {
       for (int row = from; row < to; row++) {
@@ -180,10 +180,10 @@ public final class Normalization {
     Tensor g = gradOutput.contiguous();
     Tensor x = input.contiguous();
     Tensor out = Tensor.zeros(x.dtype, 2, s.c);
-    float[] gf = g.storage.floats;
-    double[] gd = g.storage.doubles;
-    float[] xf = x.storage.floats;
-    double[] xd = x.storage.doubles;
+    float[] gf = g.storage.floats();
+    double[] gd = g.storage.doubles();
+    float[] xf = x.storage.floats();
+    double[] xd = x.storage.doubles();
     int gBase = g.offset;
     int xBase = x.offset;
     double[] pair = new double[2 * s.c];
@@ -229,12 +229,12 @@ public final class Normalization {
     Tensor g = gradOutput.contiguous();
     Tensor x = input.contiguous();
     Tensor out = Tensor.zeros(x.dtype, x.shape);
-    float[] gf = g.storage.floats;
-    double[] gd = g.storage.doubles;
-    float[] xf = x.storage.floats;
-    double[] xd = x.storage.doubles;
-    float[] df = out.storage.floats;
-    double[] dd = out.storage.doubles;
+    float[] gf = g.storage.floats();
+    double[] gd = g.storage.doubles();
+    float[] xf = x.storage.floats();
+    double[] xd = x.storage.doubles();
+    float[] df = out.storage.floats();
+    double[] dd = out.storage.doubles();
     int gBase = g.offset;
     int xBase = x.offset;
     double count = s.count();
@@ -276,8 +276,8 @@ public final class Normalization {
     Tensor x = input.contiguous();
     Tensor g = gPooled.contiguous();
     int planeOut = g.shape[g.shape.length - 2] * g.shape[g.shape.length - 1];
-    float[] xf = x.storage.floats;
-    float[] gf = g.storage.floats;
+    float[] xf = x.storage.floats();
+    float[] gf = g.storage.floats();
     double[] pair = new double[2 * s.c];
     Parallel.forRange(s.c, s.channelGrain(), (from, to) -> {
       float[] plane = new float[s.l];
@@ -298,7 +298,7 @@ public final class Normalization {
     store(sums, pair);
     double[] sv = sums.toDoubleArray();
     Tensor out = Tensor.zeros(x.dtype, x.shape);
-    float[] df = out.storage.floats;
+    float[] df = out.storage.floats();
     double count = s.count();
     Parallel.forRange(s.rows(), s.rowGrain(), (from, to) -> {
       float[] plane = new float[s.l];
@@ -359,12 +359,12 @@ public final class Normalization {
   }
 
   private static void store(Tensor out, double[] values) {
-    if (out.storage.floats != null) {
+    if (out.storage.floats() != null) {
       for (int i = 0; i < values.length; i++) {
-        out.storage.floats[i] = (float) values[i];
+        out.storage.floats()[i] = (float) values[i];
       }
     } else {
-      System.arraycopy(values, 0, out.storage.doubles, 0, values.length);
+      System.arraycopy(values, 0, out.storage.doubles(), 0, values.length);
     }
   }
 

@@ -59,10 +59,10 @@ public final class Pooling {
     int planeOut = oh * ow;
     Tensor out = Tensor.zeros(x.dtype, outShape(shape, oh, ow));
     int[] argmax = new int[planes * planeOut];
-    float[] xf = x.storage.floats;
-    double[] xd = x.storage.doubles;
-    float[] yf = out.storage.floats;
-    double[] yd = out.storage.doubles;
+    float[] xf = x.storage.floats();
+    double[] xd = x.storage.doubles();
+    float[] yf = out.storage.floats();
+    double[] yd = out.storage.doubles();
     // Slack after the plane keeps the 2x2 kernel's whole-vector loads inside the buffer.
     int bufferSize = planeIn + 64;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
@@ -100,10 +100,10 @@ public final class Pooling {
     int planeOut = win.oh * win.ow;
     Tensor out = Tensor.zeros(x.dtype, outShape(shape, win.oh, win.ow));
     int[] argmax = new int[planes * planeOut];
-    float[] xf = x.storage.floats;
-    double[] xd = x.storage.doubles;
-    float[] yf = out.storage.floats;
-    double[] yd = out.storage.doubles;
+    float[] xf = x.storage.floats();
+    double[] xd = x.storage.doubles();
+    float[] yf = out.storage.floats();
+    double[] yd = out.storage.doubles();
     int base = x.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       if (xf != null && win.isPlainTwoByTwo()) {
@@ -183,13 +183,13 @@ public final class Pooling {
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {
         int inBase = plane * planeIn;
-        if (out.storage.floats != null) {
-          scatterPlane(gc.storage.floats, gc.offset + plane * planeOut, argmax, plane * planeOut, planeOut,
-              out.storage.floats, inBase);
+        if (out.storage.floats() != null) {
+          scatterPlane(gc.storage.floats(), gc.offset + plane * planeOut, argmax, plane * planeOut, planeOut,
+              out.storage.floats(), inBase);
           continue;
         }
         for (int o = plane * planeOut; o < (plane + 1) * planeOut; o++) {
-          out.storage.doubles[inBase + argmax[o]] += gc.storage.doubles[gc.offset + o];
+          out.storage.doubles()[inBase + argmax[o]] += gc.storage.doubles()[gc.offset + o];
         }
       }
     });
@@ -215,10 +215,10 @@ public final class Pooling {
     Tensor out = Tensor.zeros(x.dtype, outputShape);
     for (int o = 0; o < argmax.length; o++) {
       int at = xc.offset + (o / planeOut) * planeIn + argmax[o];
-      if (out.storage.floats != null) {
-        out.storage.floats[o] = xc.storage.floats[at];
+      if (out.storage.floats() != null) {
+        out.storage.floats()[o] = xc.storage.floats()[at];
       } else {
-        out.storage.doubles[o] = xc.storage.doubles[at];
+        out.storage.doubles()[o] = xc.storage.doubles()[at];
       }
     }
     return out;
@@ -273,10 +273,10 @@ public final class Pooling {
     int planeIn = win.h * win.w;
     int planeOut = win.oh * win.ow;
     Tensor out = Tensor.zeros(x.dtype, outShape(shape, win.oh, win.ow));
-    float[] xf = x.storage.floats;
-    double[] xd = x.storage.doubles;
-    float[] yf = out.storage.floats;
-    double[] yd = out.storage.doubles;
+    float[] xf = x.storage.floats();
+    double[] xd = x.storage.doubles();
+    float[] yf = out.storage.floats();
+    double[] yd = out.storage.doubles();
     int base = x.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       if (xf != null && win.isPlainTwoByTwo()) {
@@ -316,10 +316,10 @@ public final class Pooling {
     int planeIn = win.h * win.w;
     int planeOut = win.oh * win.ow;
     Tensor out = Tensor.zeros(g.dtype, inputShape);
-    float[] gf = g.storage.floats;
-    double[] gd = g.storage.doubles;
-    float[] xf = out.storage.floats;
-    double[] xd = out.storage.doubles;
+    float[] gf = g.storage.floats();
+    double[] gd = g.storage.doubles();
+    float[] xf = out.storage.floats();
+    double[] xd = out.storage.doubles();
     int base = g.offset;
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {

@@ -91,10 +91,10 @@ final class Reductions {
     int length = blockLength;
     if ((kind == Kind.SUM || kind == Kind.MEAN) && blocks == 1 && length >= 2 * SUM_CHUNK) {
       double v = chunkedSum(source, length) / (kind == Kind.MEAN ? length : 1);
-      if (out.storage.floats != null) {
-        out.storage.floats[0] = (float) v;
+      if (out.storage.floats() != null) {
+        out.storage.floats()[0] = (float) v;
       } else {
-        out.storage.doubles[0] = v;
+        out.storage.doubles()[0] = v;
       }
       return out;
     }
@@ -104,10 +104,10 @@ final class Reductions {
         (from, to) -> {
           for (int b = from; b < to; b++) {
             double v = reduceBlock(source, source.offset + b * length, length, kind, correction);
-            if (out.storage.floats != null) {
-              out.storage.floats[b] = (float) v;
+            if (out.storage.floats() != null) {
+              out.storage.floats()[b] = (float) v;
             } else {
-              out.storage.doubles[b] = v;
+              out.storage.doubles()[b] = v;
             }
           }
         });
@@ -148,8 +148,8 @@ final class Reductions {
         inner *= x.shape[d];
       }
     }
-    float[] f = x.storage.floats;
-    double[] dd = x.storage.doubles;
+    float[] f = x.storage.floats();
+    double[] dd = x.storage.doubles();
     int base = x.offset;
     int o = outer;
     int m = mid;
@@ -171,10 +171,10 @@ final class Reductions {
           }
         }
         for (int j = from; j < to; j++) {
-          if (out.storage.floats != null) {
-            out.storage.floats[j] = (float) (acc[j - from] / divisor);
+          if (out.storage.floats() != null) {
+            out.storage.floats()[j] = (float) (acc[j - from] / divisor);
           } else {
-            out.storage.doubles[j] = acc[j - from] / divisor;
+            out.storage.doubles()[j] = acc[j - from] / divisor;
           }
         }
       });
@@ -193,10 +193,10 @@ final class Reductions {
             }
           }
         }
-        if (out.storage.floats != null) {
-          out.storage.floats[j] = (float) (s / divisor);
+        if (out.storage.floats() != null) {
+          out.storage.floats()[j] = (float) (s / divisor);
         } else {
-          out.storage.doubles[j] = s / divisor;
+          out.storage.doubles()[j] = s / divisor;
         }
       }
     });
@@ -213,7 +213,7 @@ final class Reductions {
     Parallel.forRange(chunks, 1, (from, to) -> {
       for (int c = from; c < to; c++) {
         int start = t.offset + c * SUM_CHUNK;
-        partials[c] = sum(t.storage.floats, t.storage.doubles, start, Math.min(SUM_CHUNK, n - c * SUM_CHUNK));
+        partials[c] = sum(t.storage.floats(), t.storage.doubles(), start, Math.min(SUM_CHUNK, n - c * SUM_CHUNK));
       }
     });
     double total = 0;
@@ -232,8 +232,8 @@ final class Reductions {
   }
 
   private static double reduceBlock(Tensor t, int start, int n, Kind kind, int correction) {
-    float[] f = t.storage.floats;
-    double[] d = t.storage.doubles;
+    float[] f = t.storage.floats();
+    double[] d = t.storage.doubles();
     switch (kind) {
       case SUM:
         return sum(f, d, start, n);

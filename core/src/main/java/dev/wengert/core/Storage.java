@@ -3,12 +3,16 @@ package dev.wengert.core;
 /**
  * The flat array behind a tensor and all its views, with the version counter that in-place writes
  * bump (views share it, as in PyTorch, so autodiff can detect a saved tensor modified through any
- * alias).
+ * alias). A storage allocated inside a {@link TensorScope} belongs to it until kept; when the scope
+ * closes its array goes back to the scope's pool and every access through this storage fails.
  */
 final class Storage {
-  final float[] floats;
-  final double[] doubles;
+  private final float[] floats;
+  private final double[] doubles;
   int version;
+  /** The open scope that releases this storage when it closes, or null. */
+  TensorScope owner;
+  private boolean released;
 
   Storage(float[] floats) {
     this.floats = floats;
@@ -20,7 +24,55 @@ final class Storage {
     this.doubles = doubles;
   }
 
+  /** Zero-filled storage of {@code size} elements. */
   static Storage allocate(DType dtype, int size) {
-    return dtype == DType.FLOAT32 ? new Storage(new float[size]) : new Storage(new double[size]);
+    return TensorScope.allocate(dtype, size, true);
+  }
+
+  /** Storage of {@code size} elements whose contents are unspecified (see {@link Tensor#empty}). */
+  static Storage allocateUninitialized(DType dtype, int size) {
+    return TensorScope.allocate(dtype, size, false);
+  }
+
+  float[] floats() {
+    if (released) {
+      throw releasedError();
+    }
+    return floats;
+  }
+
+  double[] doubles() {
+    if (released) {
+      throw releasedError();
+    }
+    return doubles;
+  }
+
+  /** The array, whichever the dtype. */
+  Object array() {
+    if (released) {
+      throw releasedError();
+    }
+    return floats != null ? floats : doubles;
+  }
+
+  int size() {
+    return floats != null ? floats.length : doubles.length;
+  }
+
+  DType dtype() {
+    return floats != null ? DType.FLOAT32 : DType.FLOAT64;
+  }
+
+  void release() {
+    released = true;
+    owner = null;
+  }
+
+  private IllegalStateException releasedError() {
+    return new IllegalStateException(String.format(
+        "tensor storage (%s %s elements) was released when the TensorScope it was allocated in closed;"
+            + " keep a tensor that outlives its scope with TensorScope.keep(tensor), or create it outside",
+        size(), dtype()));
   }
 }

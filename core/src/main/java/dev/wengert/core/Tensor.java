@@ -42,12 +42,22 @@ public final class Tensor {
   }
 
   private static Tensor fresh(DType dtype, int[] shape) {
+    int[] copy = checkedShape(shape);
+    return new Tensor(Storage.allocate(dtype, Shapes.numel(copy)), dtype, copy, Shapes.contiguousStrides(copy), 0);
+  }
+
+  /** A new contiguous tensor whose elements are unspecified (see {@link #empty}). */
+  static Tensor uninitialized(DType dtype, int[] shape) {
+    int[] copy = checkedShape(shape);
+    return new Tensor(
+        Storage.allocateUninitialized(dtype, Shapes.numel(copy)), dtype, copy, Shapes.contiguousStrides(copy), 0);
+  }
+
+  private static int[] checkedShape(int[] shape) {
     for (int s : shape) {
       checkArgument(s >= 0, "negative size in shape %s", Shapes.lazy(shape));
     }
-    int[] copy = shape.clone();
-    return new Tensor(
-        Storage.allocate(dtype, Shapes.numel(copy)), dtype, copy, Shapes.contiguousStrides(copy), 0);
+    return shape.clone();
   }
 
   // ---------------------------------------------------------------- creation
@@ -56,6 +66,16 @@ public final class Tensor {
   public static Tensor zeros(DType dtype, int... shape) {
     checkNotNull(dtype, "dtype");
     return fresh(dtype, shape);
+  }
+
+  /**
+   * A tensor whose elements are unspecified, for outputs that are then written in full: zeros when
+   * its memory is new, but inside a {@link TensorScope} it may reuse memory that holds a released
+   * tensor's values (NaN in a poisoning scope), which saves zeroing it.
+   */
+  public static Tensor empty(DType dtype, int... shape) {
+    checkNotNull(dtype, "dtype");
+    return uninitialized(dtype, shape);
   }
 
   /** A tensor of ones. */
@@ -67,9 +87,9 @@ public final class Tensor {
   public static Tensor full(DType dtype, double value, int... shape) {
     Tensor t = zeros(dtype, shape);
     if (dtype == DType.FLOAT32) {
-      Arrays.fill(t.storage.floats, (float) value);
+      Arrays.fill(t.storage.floats(), (float) value);
     } else {
-      Arrays.fill(t.storage.doubles, value);
+      Arrays.fill(t.storage.doubles(), value);
     }
     return t;
   }
@@ -236,13 +256,13 @@ public final class Tensor {
    */
   public float[] floatData() {
     checkArgument(dtype == DType.FLOAT32, "floatData: tensor is %s", dtype);
-    return storage.floats;
+    return storage.floats();
   }
 
   /** The backing float64 array; see {@link #floatData()}. */
   public double[] doubleData() {
     checkArgument(dtype == DType.FLOAT64, "doubleData: tensor is %s", dtype);
-    return storage.doubles;
+    return storage.doubles();
   }
 
   /** How many in-place writes the storage has seen (shared by all views of it). */
@@ -291,16 +311,16 @@ public final class Tensor {
   /** The element at {@code index} (one index per dim; negative counts from the end). */
   public double get(int... index) {
     int off = indexToOffset("get", index);
-    return dtype == DType.FLOAT32 ? storage.floats[off] : storage.doubles[off];
+    return dtype == DType.FLOAT32 ? storage.floats()[off] : storage.doubles()[off];
   }
 
   /** Sets the element at {@code index}; bumps the version. */
   public void set(double value, int... index) {
     int off = indexToOffset("set", index);
     if (dtype == DType.FLOAT32) {
-      storage.floats[off] = (float) value;
+      storage.floats()[off] = (float) value;
     } else {
-      storage.doubles[off] = value;
+      storage.doubles()[off] = value;
     }
     storage.version++;
   }
@@ -309,15 +329,15 @@ public final class Tensor {
   public double getFlat(int i) {
     checkArgument(i >= 0 && i < numel, "getFlat: index %s out of range for %s elements", i, numel);
     int off = flatToOffset(i);
-    return dtype == DType.FLOAT32 ? storage.floats[off] : storage.doubles[off];
+    return dtype == DType.FLOAT32 ? storage.floats()[off] : storage.doubles()[off];
   }
 
   private void setFlat(int i, double value) {
     int off = flatToOffset(i);
     if (dtype == DType.FLOAT32) {
-      storage.floats[off] = (float) value;
+      storage.floats()[off] = (float) value;
     } else {
-      storage.doubles[off] = value;
+      storage.doubles()[off] = value;
     }
   }
 
@@ -333,7 +353,7 @@ public final class Tensor {
       return new double[0];
     }
     Tensor c = to(DType.FLOAT64).contiguous();
-    return Arrays.copyOfRange(c.storage.doubles, c.offset, c.offset + numel);
+    return Arrays.copyOfRange(c.storage.doubles(), c.offset, c.offset + numel);
   }
 
   /** The elements in row-major order, as float32. */
@@ -342,7 +362,7 @@ public final class Tensor {
       return new float[0];
     }
     Tensor c = to(DType.FLOAT32).contiguous();
-    return Arrays.copyOfRange(c.storage.floats, c.offset, c.offset + numel);
+    return Arrays.copyOfRange(c.storage.floats(), c.offset, c.offset + numel);
   }
 
   // ---------------------------------------------------------------- views
@@ -720,7 +740,7 @@ public final class Tensor {
   public Tensor relu() {
     if (dtype == DType.FLOAT32 && isContiguous()) {
       Tensor out = fresh(dtype, shape);
-      Kernels.get().relu(numel, storage.floats, offset, out.storage.floats, 0);
+      Kernels.get().relu(numel, storage.floats(), offset, out.storage.floats(), 0);
       return out;
     }
     return map(x -> x > 0 || Double.isNaN(x) ? x : 0.0);
@@ -741,13 +761,13 @@ public final class Tensor {
     int go = offset;
     int yo = y.offset;
     if (dtype == DType.FLOAT32) {
-      float[] g = storage.floats;
-      float[] yv = y.storage.floats;
-      Kernels.get().reluBackward(numel, g, go, yv, yo, out.storage.floats, 0);
+      float[] g = storage.floats();
+      float[] yv = y.storage.floats();
+      Kernels.get().reluBackward(numel, g, go, yv, yo, out.storage.floats(), 0);
     } else {
-      double[] g = storage.doubles;
-      double[] yv = y.storage.doubles;
-      double[] o = out.storage.doubles;
+      double[] g = storage.doubles();
+      double[] yv = y.storage.doubles();
+      double[] o = out.storage.doubles();
       Parallel.forRange(numel, PARALLEL_GRAIN, (from, to) -> {
         for (int i = from; i < to; i++) {
           o[i] = yv[yo + i] > 0 ? g[go + i] : 0.0;
@@ -775,7 +795,7 @@ public final class Tensor {
   public Tensor add(Tensor other) {
     if (dtype == DType.FLOAT32 && other.dtype == DType.FLOAT32 && sameContiguousShape(other)) {
       Tensor out = fresh(dtype, shape);
-      Kernels.get().add(numel, storage.floats, offset, other.storage.floats, other.offset, out.storage.floats, 0);
+      Kernels.get().add(numel, storage.floats(), offset, other.storage.floats(), other.offset, out.storage.floats(), 0);
       return out;
     }
     return zipWith("add", other, Double::sum);
@@ -789,7 +809,7 @@ public final class Tensor {
   public Tensor mul(Tensor other) {
     if (dtype == DType.FLOAT32 && other.dtype == DType.FLOAT32 && sameContiguousShape(other)) {
       Tensor out = fresh(dtype, shape);
-      Kernels.get().mul(numel, storage.floats, offset, other.storage.floats, other.offset, out.storage.floats, 0);
+      Kernels.get().mul(numel, storage.floats(), offset, other.storage.floats(), other.offset, out.storage.floats(), 0);
       return out;
     }
     return zipWith("mul", other, (a, b) -> a * b);
@@ -912,9 +932,9 @@ public final class Tensor {
   public Tensor fill(double value) {
     if (numel > 0 && isContiguous()) {
       if (dtype == DType.FLOAT32) {
-        Arrays.fill(storage.floats, offset, offset + numel, (float) value);
+        Arrays.fill(storage.floats(), offset, offset + numel, (float) value);
       } else {
-        Arrays.fill(storage.doubles, offset, offset + numel, value);
+        Arrays.fill(storage.doubles(), offset, offset + numel, value);
       }
     } else {
       Elementwise.unary(this, this, x -> value);
@@ -926,7 +946,7 @@ public final class Tensor {
   /** {@code this += other} (broadcast to this shape). */
   public Tensor addInPlace(Tensor other) {
     if (dtype == DType.FLOAT32 && other.dtype == DType.FLOAT32 && sameContiguousShape(other)) {
-      Kernels.get().axpy(numel, 1f, other.storage.floats, other.offset, storage.floats, offset);
+      Kernels.get().axpy(numel, 1f, other.storage.floats(), other.offset, storage.floats(), offset);
       storage.version++;
       return this;
     }
@@ -936,7 +956,7 @@ public final class Tensor {
   /** {@code this += alpha * other} (broadcast to this shape). */
   public Tensor addScaledInPlace(double alpha, Tensor other) {
     if (dtype == DType.FLOAT32 && other.dtype == DType.FLOAT32 && sameContiguousShape(other)) {
-      Kernels.get().axpy(numel, (float) alpha, other.storage.floats, other.offset, storage.floats, offset);
+      Kernels.get().axpy(numel, (float) alpha, other.storage.floats(), other.offset, storage.floats(), offset);
       storage.version++;
       return this;
     }

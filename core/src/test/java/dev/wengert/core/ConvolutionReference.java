@@ -110,14 +110,14 @@ final class ConvolutionReference {
   }
 
   private static double read(Tensor t, int i) {
-    return t.storage.floats != null ? t.storage.floats[i] : t.storage.doubles[i];
+    return t.storage.floats() != null ? t.storage.floats()[i] : t.storage.doubles()[i];
   }
 
   private static void write(Tensor t, int i, double v) {
-    if (t.storage.floats != null) {
-      t.storage.floats[i] = (float) v;
+    if (t.storage.floats() != null) {
+      t.storage.floats()[i] = (float) v;
     } else {
-      t.storage.doubles[i] = v;
+      t.storage.doubles()[i] = v;
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.wengert.autodiff.Var;
 import dev.wengert.core.DType;
 import dev.wengert.core.Shapes;
 import dev.wengert.core.Tensor;
+import dev.wengert.core.TensorScope;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -120,10 +121,18 @@ public abstract class Optimizer {
                       + p.dtype() + " but its gradient is " + g.dtype());
             }
             update(group, p.value(), g, state.get(i));
+            keep(state.get(i));
           }
           i++;
         }
       }
+    }
+  }
+
+  /** State outlives the {@link TensorScope} of the step that created it. */
+  private static void keep(Map<String, Tensor> parameterState) {
+    for (Tensor t : parameterState.values()) {
+      TensorScope.keep(t);
     }
   }
 
@@ -280,6 +289,7 @@ public abstract class Optimizer {
               : Tensor.zerosLike(params.get(i).value()).copyFrom(t));
         }
       }
+      keep(target);
     }
     for (int g = 0; g < groups.size(); g++) {
       for (Map.Entry<String, Double> e : newGroups.get(g).entrySet()) {

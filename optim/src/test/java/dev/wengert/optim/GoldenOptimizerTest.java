@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wengert.core.DType;
 import dev.wengert.core.Tensor;
+import dev.wengert.core.TensorScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,14 +34,17 @@ class GoldenOptimizerTest {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : GoldenFixture.cases("optim")) {
       if (c.get("kind").asText().equals("optimizer")) {
-        tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " float64", () -> check(c, DType.FLOAT64)));
-        tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " float32", () -> check(c, DType.FLOAT32)));
+        tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " float64", () -> check(c, DType.FLOAT64, false)));
+        tests.add(DynamicTest.dynamicTest(c.get("name").asText() + " float32", () -> check(c, DType.FLOAT32, false)));
+        tests.add(DynamicTest.dynamicTest(
+            c.get("name").asText() + " float64, each step in a TensorScope", () -> check(c, DType.FLOAT64, true)));
       }
     }
     return tests.stream();
   }
 
-  private static void check(JsonNode c, DType dtype) {
+  /** With {@code scoped}, each step runs in its own poisoning scope: the state must outlive them. */
+  private static void check(JsonNode c, DType dtype, boolean scoped) {
     String name = c.get("name").asText();
     boolean f64 = dtype == DType.FLOAT64;
     JsonNode expected = c.get(dtype.toString());
@@ -51,28 +55,30 @@ class GoldenOptimizerTest {
     double worstNorm = 0;
     int steps = c.get("grads").size();
     for (int k = 0; k < steps; k++) {
-      FixtureRun.StepRecord record = run.step();
-      JsonNode lrs = reference64.get("lrs").get(k);
-      for (int g = 0; g < lrs.size(); g++) {
-        worstLr = Math.max(worstLr, GoldenFixture.relativeError(record.lrs()[g], lrs.get(g).asDouble()));
-      }
-      if (reference64.has("norms")) {
-        worstNorm = Math.max(
-            worstNorm, GoldenFixture.relativeError(record.norm(), reference64.get("norms").get(k).asDouble()));
-      }
-      List<Tensor> values = run.values();
-      for (int i = 0; i < values.size(); i++) {
-        Tensor want = GoldenFixture.tensor(expected.get("params").get(k).get(i), DType.FLOAT64);
-        double error = GoldenFixture.error(values.get(i), want);
-        worstParam = Math.max(worstParam, error);
-        String param = FixtureRun.PARAM_NAMES.get(i);
-        Tensor actual = values.get(i);
-        int step = k + 1;
-        assertTrue(
-            error <= (f64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE),
-            () -> String.format(
-                "%s %s: %s after step %d differs from PyTorch by %.3g%\nactual   %s%\nexpected %s",
-                name, dtype, param, step, error, actual, want));
+      try (TensorScope scope = scoped ? TensorScope.openPoisoning() : null) {
+        FixtureRun.StepRecord record = run.step();
+        JsonNode lrs = reference64.get("lrs").get(k);
+        for (int g = 0; g < lrs.size(); g++) {
+          worstLr = Math.max(worstLr, GoldenFixture.relativeError(record.lrs()[g], lrs.get(g).asDouble()));
+        }
+        if (reference64.has("norms")) {
+          worstNorm = Math.max(
+              worstNorm, GoldenFixture.relativeError(record.norm(), reference64.get("norms").get(k).asDouble()));
+        }
+        List<Tensor> values = run.values();
+        for (int i = 0; i < values.size(); i++) {
+          Tensor want = GoldenFixture.tensor(expected.get("params").get(k).get(i), DType.FLOAT64);
+          double error = GoldenFixture.error(values.get(i), want);
+          worstParam = Math.max(worstParam, error);
+          String param = FixtureRun.PARAM_NAMES.get(i);
+          Tensor actual = values.get(i);
+          int step = k + 1;
+          assertTrue(
+              error <= (f64 ? FLOAT64_TOLERANCE : FLOAT32_TOLERANCE),
+              () -> String.format(
+                  "%s %s: %s after step %d differs from PyTorch by %.3g%\nactual   %s%\nexpected %s",
+                  name, dtype, param, step, error, actual, want));
+        }
       }
     }
     double paramError = worstParam;

@@ -14,6 +14,7 @@ import dev.wengert.core.DType;
 import dev.wengert.core.PaddingMode;
 import dev.wengert.core.PoolGeometry;
 import dev.wengert.core.Tensor;
+import dev.wengert.core.TensorScope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Forward values and gradients of the CNN ops equal PyTorch's (tools/golden/cnn_ops.py) for a grid
  * of options: float32 within 1e-5 and float64 within 1e-10, relative to the largest value; the
- * pooling ops, which add in PyTorch's order, bit for bit.
+ * pooling ops, which add in PyTorch's order, bit for bit. Also when every tensor reuses memory
+ * released by a previous run, NaN-filled (a poisoning {@link TensorScope}).
  */
 class GoldenCnnOpsTest {
 
@@ -161,6 +163,19 @@ class GoldenCnnOpsTest {
   Stream<DynamicTest> matchesPyTorch() {
     return GoldenFixture.cases("cnn_ops").stream()
         .map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> check(c)));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> matchesPyTorchInReusedMemory() {
+    return GoldenFixture.cases("cnn_ops").stream()
+        .map(c -> DynamicTest.dynamicTest(c.get("name").asText(), () -> {
+          try (TensorScope warmUp = TensorScope.openPoisoning()) {
+            check(c);
+          }
+          try (TensorScope reused = TensorScope.openPoisoning()) {
+            check(c);
+          }
+        }));
   }
 
   private static void check(JsonNode c) {

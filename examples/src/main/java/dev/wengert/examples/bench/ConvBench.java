@@ -10,6 +10,7 @@ import dev.wengert.core.Parallel;
 import dev.wengert.core.PoolGeometry;
 import dev.wengert.core.Rng;
 import dev.wengert.core.Tensor;
+import dev.wengert.core.TensorScope;
 import dev.wengert.core.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
  * forward+backward ({@code output.sum().backward()} with every input requiring a gradient), median
  * milliseconds. Twin of {@code bench/reference/conv.py}: same configurations, shape strings,
  * timing rules (warm-up of at least 5 runs and 0.5 s, then at least 20 runs and 1 s) and JSON
- * fields.
+ * fields. Each run is one {@link TensorScope}, as a training step is, so a run's tensors reuse the
+ * memory of the run before (as PyTorch's caching allocator does).
  */
 @Command(
     name = "conv",
@@ -149,7 +151,7 @@ public final class ConvBench implements Callable<Integer> {
       leaves[i] = Var.constant(work.leaves()[i]);
     }
     Runnable run = () -> {
-      try (Autodiff.Scope ignored = Autodiff.noGrad()) {
+      try (TensorScope step = TensorScope.open(); Autodiff.Scope ignored = Autodiff.noGrad()) {
         work.fn().apply(leaves);
       }
     };
@@ -163,10 +165,12 @@ public final class ConvBench implements Callable<Integer> {
       leaves[i] = Var.parameter(work.leaves()[i].copy());
     }
     Runnable run = () -> {
-      for (Var leaf : leaves) {
-        leaf.zeroGrad();
+      try (TensorScope step = TensorScope.open()) {
+        for (Var leaf : leaves) {
+          leaf.zeroGrad();
+        }
+        work.fn().apply(leaves).sum().backward();
       }
-      work.fn().apply(leaves).sum().backward();
     };
     return Timing.medianSeconds(run, WARMUP_RUNS, WARMUP_SECONDS, MIN_RUNS, MIN_SECONDS) * 1e3;
   }

@@ -9,6 +9,7 @@ import dev.wengert.autodiff.ops.Losses;
 import dev.wengert.autodiff.ops.Reduction;
 import dev.wengert.core.Rng;
 import dev.wengert.core.Tensor;
+import dev.wengert.core.TensorScope;
 import dev.wengert.examples.data.Dataset;
 import dev.wengert.layers.Dropout;
 import dev.wengert.layers.Sequential;
@@ -141,12 +142,14 @@ public final class Trainer {
     for (int b = 0; b < batches; b++) {
       int from = b * config.batch();
       int[] indices = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + config.batch()));
-      Tensor images = train.images(indices);
-      if (config.augment()) {
-        Augment.apply(images, dataRng);
+      StepResult result;
+      try (TensorScope scope = TensorScope.open()) { // the step's tensors reuse the previous step's memory
+        Tensor images = train.images(indices);
+        if (config.augment()) {
+          Augment.apply(images, dataRng);
+        }
+        result = step(images, train.labels(indices));
       }
-      Tensor labels = train.labels(indices);
-      StepResult result = step(images, labels);
       double batchLoss = result.loss();
       correct += result.correct();
       if (scheduler != null) {
@@ -227,16 +230,18 @@ public final class Trainer {
         for (int i = 0; i < indices.length; i++) {
           indices[i] = from + i;
         }
-        Tensor labels = data.labels(indices);
-        Var logits = model.forward(Var.constant(data.images(indices)));
-        lossSum += Losses.crossEntropy(logits, labels, Losses.ClassOptions.defaults().withReduction(Reduction.SUM)).item();
-        Tensor predicted = logits.value().argmax(1, false);
-        for (int i = 0; i < indices.length; i++) {
-          int truth = (int) labels.get(i);
-          int guess = (int) predicted.get(i);
-          confusion[truth][guess]++;
-          if (truth == guess) {
-            correct++;
+        try (TensorScope scope = TensorScope.open()) {
+          Tensor labels = data.labels(indices);
+          Var logits = model.forward(Var.constant(data.images(indices)));
+          lossSum += Losses.crossEntropy(logits, labels, Losses.ClassOptions.defaults().withReduction(Reduction.SUM)).item();
+          Tensor predicted = logits.value().argmax(1, false);
+          for (int i = 0; i < indices.length; i++) {
+            int truth = (int) labels.get(i);
+            int guess = (int) predicted.get(i);
+            confusion[truth][guess]++;
+            if (truth == guess) {
+              correct++;
+            }
           }
         }
       }
