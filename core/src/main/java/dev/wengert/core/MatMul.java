@@ -42,7 +42,7 @@ final class MatMul {
     int[] outShape = Arrays.copyOf(batch, batch.length + 2);
     outShape[batch.length] = m;
     outShape[batch.length + 1] = n;
-    Tensor out = Tensor.zeros(a.dtype, outShape);
+    Tensor out = Tensor.uninitialized(a.dtype, outShape);
 
     Tensor l = gemmReady(left).expand(concat(batch, m, k));
     Tensor r = gemmReady(right).expand(concat(batch, k, n));

@@ -114,7 +114,7 @@ public final class Normalization {
     double[] w = perChannel("batch_norm", "weight", weight, input, s);
     double[] b = perChannel("batch_norm", "bias", bias, input, s);
     Tensor x = input.contiguous();
-    Tensor out = Tensor.zeros(x.dtype, x.shape);
+    Tensor out = Tensor.uninitialized(x.dtype, x.shape);
     float[] xf = x.storage.floats();
     double[] xd = x.storage.doubles();
     float[] yf = out.storage.floats();
@@ -228,7 +228,7 @@ public final class Normalization {
     double[] sv = sums.toDoubleArray();
     Tensor g = gradOutput.contiguous();
     Tensor x = input.contiguous();
-    Tensor out = Tensor.zeros(x.dtype, x.shape);
+    Tensor out = Tensor.uninitialized(x.dtype, x.shape);
     float[] gf = g.storage.floats();
     double[] gd = g.storage.doubles();
     float[] xf = x.storage.floats();
@@ -297,7 +297,7 @@ public final class Normalization {
     Tensor sums = Tensor.zeros(x.dtype, 2, s.c);
     store(sums, pair);
     double[] sv = sums.toDoubleArray();
-    Tensor out = Tensor.zeros(x.dtype, x.shape);
+    Tensor out = Tensor.uninitialized(x.dtype, x.shape);
     float[] df = out.storage.floats();
     double count = s.count();
     Parallel.forRange(s.rows(), s.rowGrain(), (from, to) -> {

@@ -3,6 +3,7 @@ package dev.wengert.core;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.wengert.core.kernels.Kernels;
+import java.util.Arrays;
 
 /**
  * 2-D pooling on tensors of shape {@code [..., H, W]} (usually NCHW), plane by plane, in parallel
@@ -57,7 +58,7 @@ public final class Pooling {
     int planes = planes(shape);
     int planeIn = h * w;
     int planeOut = oh * ow;
-    Tensor out = Tensor.zeros(x.dtype, outShape(shape, oh, ow));
+    Tensor out = Tensor.uninitialized(x.dtype, outShape(shape, oh, ow));
     int[] argmax = new int[planes * planeOut];
     float[] xf = x.storage.floats();
     double[] xd = x.storage.doubles();
@@ -98,7 +99,7 @@ public final class Pooling {
     int planes = planes(shape);
     int planeIn = win.h * win.w;
     int planeOut = win.oh * win.ow;
-    Tensor out = Tensor.zeros(x.dtype, outShape(shape, win.oh, win.ow));
+    Tensor out = Tensor.uninitialized(x.dtype, outShape(shape, win.oh, win.ow));
     int[] argmax = new int[planes * planeOut];
     float[] xf = x.storage.floats();
     double[] xd = x.storage.doubles();
@@ -178,11 +179,13 @@ public final class Pooling {
     int planeIn = inputShape[inputShape.length - 2] * inputShape[inputShape.length - 1];
     checkArgument(argmax.length == g.numel(), "scatter_to_argmax: %s indices for gradient %s", argmax.length, Shapes.lazy(gs));
     Tensor gc = g.contiguous();
-    Tensor out = Tensor.zeros(g.dtype, inputShape);
+    // Each plane is cleared by the thread that scatters into it, just before (it is then in cache).
+    Tensor out = Tensor.uninitialized(g.dtype, inputShape);
     int planes = planes(inputShape);
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {
         int inBase = plane * planeIn;
+        clear(out, inBase, planeIn);
         if (out.storage.floats() != null) {
           scatterPlane(gc.storage.floats(), gc.offset + plane * planeOut, argmax, plane * planeOut, planeOut,
               out.storage.floats(), inBase);
@@ -194,6 +197,15 @@ public final class Pooling {
       }
     });
     return out;
+  }
+
+  /** Zeros {@code count} elements of contiguous {@code t}'s storage from {@code from}. */
+  private static void clear(Tensor t, int from, int count) {
+    if (t.dtype == DType.FLOAT32) {
+      Arrays.fill(t.storage.floats(), from, from + count, 0f);
+    } else {
+      Arrays.fill(t.storage.doubles(), from, from + count, 0.0);
+    }
   }
 
   /**
@@ -212,7 +224,7 @@ public final class Pooling {
     int planeIn = xs[xs.length - 2] * xs[xs.length - 1];
     int planeOut = outputShape[outputShape.length - 2] * outputShape[outputShape.length - 1];
     Tensor xc = x.contiguous();
-    Tensor out = Tensor.zeros(x.dtype, outputShape);
+    Tensor out = Tensor.uninitialized(x.dtype, outputShape);
     for (int o = 0; o < argmax.length; o++) {
       int at = xc.offset + (o / planeOut) * planeIn + argmax[o];
       if (out.storage.floats() != null) {
@@ -272,7 +284,7 @@ public final class Pooling {
     int planes = planes(shape);
     int planeIn = win.h * win.w;
     int planeOut = win.oh * win.ow;
-    Tensor out = Tensor.zeros(x.dtype, outShape(shape, win.oh, win.ow));
+    Tensor out = Tensor.uninitialized(x.dtype, outShape(shape, win.oh, win.ow));
     float[] xf = x.storage.floats();
     double[] xd = x.storage.doubles();
     float[] yf = out.storage.floats();
@@ -315,7 +327,7 @@ public final class Pooling {
     int planes = planes(inputShape);
     int planeIn = win.h * win.w;
     int planeOut = win.oh * win.ow;
-    Tensor out = Tensor.zeros(g.dtype, inputShape);
+    Tensor out = Tensor.uninitialized(g.dtype, inputShape); // cleared plane by plane, as in scatterToArgmax
     float[] gf = g.storage.floats();
     double[] gd = g.storage.doubles();
     float[] xf = out.storage.floats();
@@ -324,6 +336,7 @@ public final class Pooling {
     Parallel.forRange(planes, grain(planeIn), (from, to) -> {
       for (int plane = from; plane < to; plane++) {
         int in0 = plane * planeIn;
+        clear(out, in0, planeIn);
         if (gf != null && win.isPlainTwoByTwo()) {
           spreadTwoByTwo(gf, base + plane * planeOut, xf, in0, win);
           continue;

@@ -41,11 +41,6 @@ public final class Tensor {
     this.numel = Shapes.numel(shape);
   }
 
-  private static Tensor fresh(DType dtype, int[] shape) {
-    int[] copy = checkedShape(shape);
-    return new Tensor(Storage.allocate(dtype, Shapes.numel(copy)), dtype, copy, Shapes.contiguousStrides(copy), 0);
-  }
-
   /** A new contiguous tensor whose elements are unspecified (see {@link #empty}). */
   static Tensor uninitialized(DType dtype, int[] shape) {
     int[] copy = checkedShape(shape);
@@ -65,7 +60,8 @@ public final class Tensor {
   /** A tensor of zeros. */
   public static Tensor zeros(DType dtype, int... shape) {
     checkNotNull(dtype, "dtype");
-    return fresh(dtype, shape);
+    int[] copy = checkedShape(shape);
+    return new Tensor(Storage.allocate(dtype, Shapes.numel(copy)), dtype, copy, Shapes.contiguousStrides(copy), 0);
   }
 
   /**
@@ -631,7 +627,7 @@ public final class Tensor {
 
   /** A contiguous copy that shares nothing with this tensor. */
   public Tensor copy() {
-    Tensor out = fresh(dtype, shape);
+    Tensor out = uninitialized(dtype, shape);
     out.copyElements(this);
     return out;
   }
@@ -641,7 +637,7 @@ public final class Tensor {
     if (target == dtype) {
       return this;
     }
-    Tensor out = fresh(target, shape);
+    Tensor out = uninitialized(target, shape);
     out.copyElements(this);
     return out;
   }
@@ -650,7 +646,7 @@ public final class Tensor {
 
   /** {@code f} applied to every element (computed in float64, rounded to this dtype). */
   public Tensor map(DoubleUnaryOperator f) {
-    Tensor out = fresh(dtype, shape);
+    Tensor out = uninitialized(dtype, shape);
     Elementwise.unary(this, out, f);
     return out;
   }
@@ -658,7 +654,7 @@ public final class Tensor {
   /** {@code f(this, other)} elementwise with broadcasting; {@code op} names it in errors. */
   public Tensor zipWith(String op, Tensor other, DoubleBinaryOperator f) {
     requireSameDtype(op, other);
-    Tensor out = fresh(dtype, Shapes.broadcast(op, shape, other.shape));
+    Tensor out = uninitialized(dtype, Shapes.broadcast(op, shape, other.shape));
     Elementwise.binary(this, other, out, f);
     return out;
   }
@@ -739,7 +735,7 @@ public final class Tensor {
   /** {@code max(x, 0)}; NaN stays NaN. */
   public Tensor relu() {
     if (dtype == DType.FLOAT32 && isContiguous()) {
-      Tensor out = fresh(dtype, shape);
+      Tensor out = uninitialized(dtype, shape);
       Kernels.get().relu(numel, storage.floats(), offset, out.storage.floats(), 0);
       return out;
     }
@@ -757,7 +753,7 @@ public final class Tensor {
     if (!(isContiguous() && y.isContiguous())) {
       return contiguous().maskWherePositive(y.contiguous());
     }
-    Tensor out = fresh(dtype, shape);
+    Tensor out = uninitialized(dtype, shape);
     int go = offset;
     int yo = y.offset;
     if (dtype == DType.FLOAT32) {
@@ -794,7 +790,7 @@ public final class Tensor {
   /** {@code this + other} with broadcasting. */
   public Tensor add(Tensor other) {
     if (dtype == DType.FLOAT32 && other.dtype == DType.FLOAT32 && sameContiguousShape(other)) {
-      Tensor out = fresh(dtype, shape);
+      Tensor out = uninitialized(dtype, shape);
       Kernels.get().add(numel, storage.floats(), offset, other.storage.floats(), other.offset, out.storage.floats(), 0);
       return out;
     }
@@ -808,7 +804,7 @@ public final class Tensor {
   /** {@code this * other} elementwise with broadcasting. */
   public Tensor mul(Tensor other) {
     if (dtype == DType.FLOAT32 && other.dtype == DType.FLOAT32 && sameContiguousShape(other)) {
-      Tensor out = fresh(dtype, shape);
+      Tensor out = uninitialized(dtype, shape);
       Kernels.get().mul(numel, storage.floats(), offset, other.storage.floats(), other.offset, out.storage.floats(), 0);
       return out;
     }
@@ -903,7 +899,7 @@ public final class Tensor {
               + Shapes.format(b.shape) + " cannot broadcast",
           e);
     }
-    Tensor out = fresh(a.dtype, outShape);
+    Tensor out = uninitialized(a.dtype, outShape);
     Elementwise.where(condition.expand(outShape), a.expand(outShape), b.expand(outShape), out);
     return out;
   }
