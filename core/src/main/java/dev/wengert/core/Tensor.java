@@ -81,7 +81,8 @@ public final class Tensor {
 
   /** A tensor filled with {@code value}. */
   public static Tensor full(DType dtype, double value, int... shape) {
-    Tensor t = zeros(dtype, shape);
+    checkNotNull(dtype, "dtype");
+    Tensor t = uninitialized(dtype, shape);
     if (dtype == DType.FLOAT32) {
       Arrays.fill(t.storage.floats(), (float) value);
     } else {

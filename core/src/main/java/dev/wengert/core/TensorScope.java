@@ -32,8 +32,8 @@ import java.util.Map;
  * young collection, and a step's tens of megabytes of activations and gradients trigger those
  * collections. PyTorch's caching allocator hands a freed block to the next request of its size;
  * its reference counts say when a tensor is free, which Java cannot see, so the scope says it.
- * Measured here: a 64x1x28x28 -> 32 convolution's forward 1.1 ms with fresh output, 0.29 ms with
- * its output's memory reused.
+ * Measured here ({@code ./wengert bench conv}, 2 threads): a 64x1x28x28 -> 32 convolution's
+ * forward 0.88 ms with a fresh output, 0.26 ms in a scope.
  *
  * <p>Rules:
  *
