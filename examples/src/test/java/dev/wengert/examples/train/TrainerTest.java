@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wengert.core.Tensor;
+import dev.wengert.core.TensorScope;
 import dev.wengert.examples.data.DataSource;
 import dev.wengert.examples.data.Dataset;
 import java.io.IOException;
@@ -59,6 +60,29 @@ class TrainerTest {
     resumed.runEpoch(null);
     Map<String, Tensor> a = straight.model().stateDict();
     Map<String, Tensor> b = resumed.model().stateDict();
+    for (String key : a.keySet()) {
+      assertArrayEquals(a.get(key).toFloatArray(), b.get(key).toFloatArray(), key);
+    }
+  }
+
+  /**
+   * Each step runs in a {@link TensorScope} and reuses the previous step's memory; inside a
+   * poisoning scope, that memory is NaN-filled before ops that write every element take it, so an
+   * op that reads what it did not write changes the weights.
+   */
+  @Test
+  void trainingInPoisonedReusedMemoryGivesTheSameWeights() {
+    TrainConfig config = new TrainConfig("cnn-bn", 1, 50, "adam", 1e-3, "onecycle", 3, true, "embedded");
+    Dataset small = train.first(300);
+    Dataset smallTest = test.first(100);
+    Trainer plain = new Trainer(config, small, smallTest);
+    plain.runEpoch(null);
+    Trainer poisoned = new Trainer(config, small, smallTest);
+    try (TensorScope scope = TensorScope.openPoisoning()) {
+      poisoned.runEpoch(null);
+    }
+    Map<String, Tensor> a = plain.model().stateDict();
+    Map<String, Tensor> b = poisoned.model().stateDict();
     for (String key : a.keySet()) {
       assertArrayEquals(a.get(key).toFloatArray(), b.get(key).toFloatArray(), key);
     }
