@@ -462,6 +462,9 @@ final class ConvolutionKernels {
     /** {@code dst[i] += src[i]} for {@code i < n}. */
     abstract void addTo(T src, int srcOff, T dst, int dstOff, int n);
 
+    /** {@code dst[dstOff + r·dstStride + i] = src[srcOff + r·srcStride + i]} for {@code r < rows}, {@code i < n}. */
+    abstract void copyRows(int rows, int n, T src, int srcOff, int srcStride, T dst, int dstOff, int dstStride);
+
     abstract boolean allFinite(T a, int off, int n);
 
     /** {@code dst[i] = src[srcOff + from[i]]} for {@code i < from.length}. */
@@ -657,11 +660,9 @@ final class ConvolutionKernels {
 
     /** Output rows {@code [i0, i1)} of each output channel of a group, out of the wide product {@code yw}. */
     private void narrow(Plan p, T yw, int i0, int i1, T y, int yOff) {
-      int s = 0;
+      int rows = i1 - i0;
       for (int m = 0; m < p.groupOutChannels; m++) {
-        for (int i = i0, d = yOff + m * p.outPlane + i0 * p.outW; i < i1; i++, s += p.phaseWidth, d += p.outW) {
-          System.arraycopy(yw, s, y, d, p.outW);
-        }
+        copyRows(rows, p.outW, yw, m * rows * p.phaseWidth, p.phaseWidth, y, yOff + m * p.outPlane + i0 * p.outW, p.outW);
       }
     }
 
@@ -1083,6 +1084,8 @@ final class ConvolutionKernels {
       for (int c = 0; c < p.groupChannels; c++) {
         for (int rowPhase = 0; rowPhase < p.strideH; rowPhase++) {
           int base = (c * p.strideH + rowPhase) * 2 * phaseSize;
+          int insideFrom = p.phaseHeight; // the phase rows that hold input rows: [insideFrom, insideTo)
+          int insideTo = p.phaseHeight;
           for (int ri = 0; ri < p.phaseHeight; ri++) {
             int d0 = base + ri * wph;
             int d1 = d0 + phaseSize;
@@ -1097,14 +1100,21 @@ final class ConvolutionKernels {
             if (!inside) {
               continue;
             }
+            insideFrom = Math.min(insideFrom, ri);
+            insideTo = ri + 1;
             // Phase column k of phase b holds input column 2k + b - padLeft.
             int s = xOff + c * p.inPlane + r * p.width - p.padLeft;
-            kernels.deinterleave(hi - lo, x, s + 2 * lo, xs, d0 + lo, xs, d1 + lo);
             // What one phase has outside the columns both have (at most a column or two per side).
             copyEvery2(x, s, xs, d0, lo0, Math.min(lo, hi0));
             copyEvery2(x, s, xs, d0, Math.max(hi, lo0), hi0);
             copyEvery2(x, s + 1, xs, d1, lo1, Math.min(lo, hi1));
             copyEvery2(x, s + 1, xs, d1, Math.max(hi, lo1), hi1);
+          }
+          if (insideFrom < insideTo) {
+            int r = insideFrom * p.strideH + rowPhase - p.padTop;
+            int d0 = base + insideFrom * wph;
+            kernels.deinterleave(insideTo - insideFrom, hi - lo, x, xOff + c * p.inPlane + r * p.width - p.padLeft + 2 * lo,
+                p.strideH * p.width, xs, d0 + lo, xs, d0 + phaseSize + lo, wph);
           }
         }
       }
@@ -1215,6 +1225,11 @@ final class ConvolutionKernels {
     @Override
     void fill(float[] a, int from, int to, double value) {
       Arrays.fill(a, from, to, (float) value);
+    }
+
+    @Override
+    void copyRows(int rows, int n, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride) {
+      Kernels.get().copyRows(rows, n, src, srcOff, srcStride, dst, dstOff, dstStride);
     }
 
     @Override
@@ -1436,6 +1451,13 @@ final class ConvolutionKernels {
     @Override
     void fill(double[] a, int from, int to, double value) {
       Arrays.fill(a, from, to, value);
+    }
+
+    @Override
+    void copyRows(int rows, int n, double[] src, int srcOff, int srcStride, double[] dst, int dstOff, int dstStride) {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(src, srcOff + r * srcStride, dst, dstOff + r * dstStride, n);
+      }
     }
 
     @Override

@@ -331,11 +331,22 @@ final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void deinterleave(int n, float[] x, int xOff, float[] even, int evenOff, float[] odd, int oddOff) {
-    deinterleave(0, n, x, xOff, even, evenOff, odd, oddOff);
+  public void copyRows(int rows, int n, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(src, srcOff + r * srcStride, dst, dstOff + r * dstStride, n);
+    }
   }
 
-  /** Pairs {@code [from, n)} of {@link #deinterleave(int, float[], int, float[], int, float[], int)}. */
+  @Override
+  public void deinterleave(
+      int rows, int n, float[] x, int xOff, int xStride, float[] even, int evenOff, float[] odd, int oddOff,
+      int dstStride) {
+    for (int r = 0; r < rows; r++) {
+      deinterleave(0, n, x, xOff + r * xStride, even, evenOff + r * dstStride, odd, oddOff + r * dstStride);
+    }
+  }
+
+  /** Pairs {@code [from, n)} of one row of {@link Kernels#deinterleave}. */
   static void deinterleave(int from, int n, float[] x, int xOff, float[] even, int evenOff, float[] odd, int oddOff) {
     for (int i = from; i < n; i++) {
       even[evenOff + i] = x[xOff + 2 * i];

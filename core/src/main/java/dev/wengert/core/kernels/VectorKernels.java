@@ -452,16 +452,38 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
-  public void deinterleave(int n, float[] x, int xOff, float[] even, int evenOff, float[] odd, int oddOff) {
-    int i = 0;
-    // As in maxPool2x2: each pair of vectors gives their even and their odd lanes.
-    for (int end = n - FL; i <= end; i += FL) {
-      FloatVector a = FloatVector.fromArray(FLOATS, x, xOff + 2 * i);
-      FloatVector b = FloatVector.fromArray(FLOATS, x, xOff + 2 * i + FL);
-      a.rearrange(EVEN_LANES).blend(b.rearrange(EVEN_LANES), UPPER_HALF).intoArray(even, evenOff + i);
-      a.rearrange(ODD_LANES).blend(b.rearrange(ODD_LANES), UPPER_HALF).intoArray(odd, oddOff + i);
+  public void copyRows(int rows, int n, float[] src, int srcOff, int srcStride, float[] dst, int dstOff, int dstStride) {
+    int whole = n / FL * FL;
+    for (int r = 0; r < rows; r++) {
+      int s = srcOff + r * srcStride;
+      int d = dstOff + r * dstStride;
+      for (int i = 0; i < whole; i += FL) {
+        FloatVector.fromArray(FLOATS, src, s + i).intoArray(dst, d + i);
+      }
+      for (int i = whole; i < n; i++) {
+        dst[d + i] = src[s + i];
+      }
     }
-    ScalarKernels.deinterleave(i, n, x, xOff, even, evenOff, odd, oddOff);
+  }
+
+  @Override
+  public void deinterleave(
+      int rows, int n, float[] x, int xOff, int xStride, float[] even, int evenOff, float[] odd, int oddOff,
+      int dstStride) {
+    for (int r = 0; r < rows; r++) {
+      int xr = xOff + r * xStride;
+      int er = evenOff + r * dstStride;
+      int or = oddOff + r * dstStride;
+      int i = 0;
+      // As in maxPool2x2: each pair of vectors gives their even and their odd lanes.
+      for (int end = n - FL; i <= end; i += FL) {
+        FloatVector a = FloatVector.fromArray(FLOATS, x, xr + 2 * i);
+        FloatVector b = FloatVector.fromArray(FLOATS, x, xr + 2 * i + FL);
+        a.rearrange(EVEN_LANES).blend(b.rearrange(EVEN_LANES), UPPER_HALF).intoArray(even, er + i);
+        a.rearrange(ODD_LANES).blend(b.rearrange(ODD_LANES), UPPER_HALF).intoArray(odd, or + i);
+      }
+      ScalarKernels.deinterleave(i, n, x, xr, even, er, odd, or);
+    }
   }
 
   /**

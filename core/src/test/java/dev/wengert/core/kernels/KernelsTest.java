@@ -162,19 +162,42 @@ class KernelsTest {
   }
 
   @Test
-  void deinterleaveSplitsARowIntoItsTwoPhases() {
-    SplittableRandom random = new SplittableRandom(13);
+  void copyRowsCopiesEachRowAndNothingElse() {
+    SplittableRandom random = new SplittableRandom(17);
+    int rows = 3;
     for (int n : LENGTHS) {
-      float[] x = random(random, X_OFF + 2 * n); // ends where the last pair does: no read past it
-      float[] even = random(random, Y_OFF + n + 2);
-      float[] odd = random(random, OUT_OFF + n + 3);
+      int srcStride = n + 3;
+      int dstStride = n + 1;
+      float[] src = random(random, X_OFF + (rows - 1) * srcStride + n); // ends where the last row does
+      float[] dst = random(random, OUT_OFF + rows * dstStride + 2);
+      float[] expected = dst.clone();
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(src, X_OFF + r * srcStride, expected, OUT_OFF + r * dstStride, n);
+      }
+      KERNELS.copyRows(rows, n, src, X_OFF, srcStride, dst, OUT_OFF, dstStride);
+      assertArrayEquals(expected, dst, "n=" + n);
+    }
+  }
+
+  @Test
+  void deinterleaveSplitsRowsIntoTheirTwoPhases() {
+    SplittableRandom random = new SplittableRandom(13);
+    int rows = 3;
+    for (int n : LENGTHS) {
+      int xStride = 2 * n + 5;
+      int dstStride = n + 2;
+      float[] x = random(random, X_OFF + (rows - 1) * xStride + 2 * n); // ends where the last pair does
+      float[] even = random(random, Y_OFF + rows * dstStride + 2);
+      float[] odd = random(random, OUT_OFF + rows * dstStride + 3);
       float[] expectedEven = even.clone();
       float[] expectedOdd = odd.clone();
-      for (int i = 0; i < n; i++) {
-        expectedEven[Y_OFF + i] = x[X_OFF + 2 * i];
-        expectedOdd[OUT_OFF + i] = x[X_OFF + 2 * i + 1];
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < n; i++) {
+          expectedEven[Y_OFF + r * dstStride + i] = x[X_OFF + r * xStride + 2 * i];
+          expectedOdd[OUT_OFF + r * dstStride + i] = x[X_OFF + r * xStride + 2 * i + 1];
+        }
       }
-      KERNELS.deinterleave(n, x, X_OFF, even, Y_OFF, odd, OUT_OFF);
+      KERNELS.deinterleave(rows, n, x, X_OFF, xStride, even, Y_OFF, odd, OUT_OFF, dstStride);
       assertArrayEquals(expectedEven, even, "even n=" + n);
       assertArrayEquals(expectedOdd, odd, "odd n=" + n);
     }
