@@ -58,11 +58,7 @@ class TrainerTest {
     resumed.restore(savedTensors, savedMeta);
     assertEquals(1, resumed.epochsDone());
     resumed.runEpoch(null);
-    Map<String, Tensor> a = straight.model().stateDict();
-    Map<String, Tensor> b = resumed.model().stateDict();
-    for (String key : a.keySet()) {
-      assertArrayEquals(a.get(key).toFloatArray(), b.get(key).toFloatArray(), key);
-    }
+    assertSameWeights(straight, resumed);
   }
 
   /**
@@ -81,8 +77,12 @@ class TrainerTest {
     try (TensorScope scope = TensorScope.openPoisoning()) {
       poisoned.runEpoch(null);
     }
-    Map<String, Tensor> a = plain.model().stateDict();
-    Map<String, Tensor> b = poisoned.model().stateDict();
+    assertSameWeights(plain, poisoned);
+  }
+
+  private static void assertSameWeights(Trainer expected, Trainer actual) {
+    Map<String, Tensor> a = expected.model().stateDict();
+    Map<String, Tensor> b = actual.model().stateDict();
     for (String key : a.keySet()) {
       assertArrayEquals(a.get(key).toFloatArray(), b.get(key).toFloatArray(), key);
     }
