@@ -42,6 +42,8 @@ import java.util.Map;
  *       it (or its views) throws {@link IllegalStateException}. Raw arrays taken from it with
  *       {@link Tensor#floatData()} may by then hold another tensor's values. To keep a tensor,
  *       call {@link #keep} before the scope closes; it becomes ordinary heap memory.
+ *   <li>A scope keeps everything allocated in it reachable until it closes: open one per step,
+ *       not one around a whole run.
  *   <li>Scopes belong to the thread that opened them and nest: allocations go to the innermost
  *       open scope, and closing a scope releases only what it owns (it must be the innermost).
  *   <li>Arrays smaller than {@value #MIN_POOLED} elements are allocated as usual and never
