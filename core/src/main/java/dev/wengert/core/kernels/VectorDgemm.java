@@ -38,10 +38,12 @@ final class VectorDgemm extends PackedGemm<double[]> {
   private static final boolean HALVES = S.vectorBitSize() >= 512;
   /**
    * Depth of a slice of {@code K}: a sliver of packed {@code B} ({@code KC x NR}) stays near
-   * L1. Deep enough for a 3x3 convolution over 32 channels plus its bias row (289) in one slice,
-   * whose tiles then go from registers straight to {@code C} (measured 10% faster than 256).
+   * L1. Deep enough for a 5x5 convolution over 16 channels plus its bias row (401) in one slice,
+   * whose tiles then go from registers straight to {@code C} (measured: 256 -> 384 10% faster on
+   * 3x3 over 32 channels, 289; 384 -> 416 made 64x16x32x32 -> 32 k5 s2 forward 1.89-2.04 -> 1.63-1.65
+   * ms and its input gradient 2.04-2.30 -> 1.83-1.85, others even).
    */
-  static final int KC = 384;
+  static final int KC = 416;
   /** Rows of a packed block of {@code A} (in L2): a multiple of every tile's rows. */
   static final int MC = 192;
   /** Columns of a packed block of {@code B} (in L2), rounded down to whole slivers. */
