@@ -24,14 +24,9 @@ final class Storage {
     this.doubles = doubles;
   }
 
-  /** Zero-filled storage of {@code size} elements. */
-  static Storage allocate(DType dtype, int size) {
-    return TensorScope.allocate(dtype, size, true);
-  }
-
-  /** Storage of {@code size} elements whose contents are unspecified (see {@link Tensor#empty}). */
-  static Storage allocateUninitialized(DType dtype, int size) {
-    return TensorScope.allocate(dtype, size, false);
+  /** New (zeroed) heap memory of {@code size} elements, owned by no scope. */
+  static Storage fresh(DType dtype, int size) {
+    return dtype == DType.FLOAT32 ? new Storage(new float[size]) : new Storage(new double[size]);
   }
 
   float[] floats() {

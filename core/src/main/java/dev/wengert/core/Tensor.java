@@ -43,16 +43,17 @@ public final class Tensor {
 
   /** A new contiguous tensor whose elements are unspecified (see {@link #empty}). */
   static Tensor uninitialized(DType dtype, int[] shape) {
-    int[] copy = checkedShape(shape);
-    return new Tensor(
-        Storage.allocateUninitialized(dtype, Shapes.numel(copy)), dtype, copy, Shapes.contiguousStrides(copy), 0);
+    return allocated(dtype, shape, false);
   }
 
-  private static int[] checkedShape(int[] shape) {
+  /** A new contiguous tensor, zero-filled or not (its storage may be a {@link TensorScope}'s reused memory). */
+  private static Tensor allocated(DType dtype, int[] shape, boolean zeroed) {
     for (int s : shape) {
       checkArgument(s >= 0, "negative size in shape %s", Shapes.lazy(shape));
     }
-    return shape.clone();
+    int[] copy = shape.clone();
+    Storage storage = TensorScope.allocate(dtype, Shapes.numel(copy), zeroed);
+    return new Tensor(storage, dtype, copy, Shapes.contiguousStrides(copy), 0);
   }
 
   // ---------------------------------------------------------------- creation
@@ -60,8 +61,7 @@ public final class Tensor {
   /** A tensor of zeros. */
   public static Tensor zeros(DType dtype, int... shape) {
     checkNotNull(dtype, "dtype");
-    int[] copy = checkedShape(shape);
-    return new Tensor(Storage.allocate(dtype, Shapes.numel(copy)), dtype, copy, Shapes.contiguousStrides(copy), 0);
+    return allocated(dtype, shape, true);
   }
 
   /**

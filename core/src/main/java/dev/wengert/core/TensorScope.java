@@ -156,12 +156,12 @@ public final class TensorScope implements AutoCloseable {
   static Storage allocate(DType dtype, int size, boolean zeroed) {
     TensorScope scope = openAnywhere == 0 ? null : PER_THREAD.get().innermost;
     if (scope == null || (size < MIN_POOLED && !scope.poisoning)) {
-      return dtype == DType.FLOAT32 ? new Storage(new float[size]) : new Storage(new double[size]);
+      return Storage.fresh(dtype, size);
     }
     Object reused = scope.home.pool.take(dtype, size);
     Storage storage;
     if (reused == null) {
-      storage = dtype == DType.FLOAT32 ? new Storage(new float[size]) : new Storage(new double[size]);
+      storage = Storage.fresh(dtype, size);
     } else if (dtype == DType.FLOAT32) {
       float[] a = (float[]) reused;
       if (zeroed || scope.poisoning) {
